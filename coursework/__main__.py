@@ -1,0 +1,5 @@
+"""``python -m coursework``: see :mod:`coursework.cli`."""
+
+from coursework.cli import main
+
+raise SystemExit(main())

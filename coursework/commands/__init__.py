@@ -1,0 +1,1 @@
+"""Sub-commands of ``python -m coursework``: one module each, exposing ``register(subparsers)``."""

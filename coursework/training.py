@@ -1,0 +1,58 @@
+"""Training helpers shared by recipes: seeding, timing, and stopping when a target is reached.
+
+Example:
+    >>> from coursework.training import StopAtTarget
+    >>> StopAtTarget("val_exact_match", 0.99).target
+    0.99
+"""
+
+from __future__ import annotations
+
+import time
+
+import keras
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and the backend so runs are repeatable."""
+    keras.utils.set_random_seed(int(seed))
+
+
+class StopAtTarget(keras.callbacks.Callback):
+    """Stop training as soon as ``monitor`` reaches ``target`` (higher is better), and record when.
+
+    ``reached_epoch`` (1-based) and ``reached_seconds`` (wall time since training began) stay ``None``
+    if the target was never reached.
+    """
+
+    def __init__(self, monitor: str, target: float, stop: bool = True):
+        super().__init__()
+        self.monitor, self.target, self.stop = monitor, float(target), stop
+        self.reached_epoch: int | None = None
+        self.reached_seconds: float | None = None
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            raise KeyError(f"StopAtTarget: metric {self.monitor!r} not in logs {sorted(logs or {})}.")
+        if value >= self.target and self.reached_epoch is None:
+            self.reached_epoch = epoch + 1
+            self.reached_seconds = time.perf_counter() - self._start
+            if self.stop:
+                self.model.stop_training = True
+
+
+class Timer:
+    """Context manager measuring wall seconds: ``with Timer() as t: ...; t.seconds``."""
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._start
+        return False
