@@ -1,0 +1,42 @@
+"""The interface every bot of the course implements, and the input checks they share.
+
+Example:
+    >>> class Echo(Bot):
+    ...     def reply(self, text):
+    ...         return check_message(text)
+    >>> Echo().reply("  hola ")
+    'hola'
+"""
+
+from __future__ import annotations
+
+import abc
+
+MAX_MESSAGE_CHARS = 10_000
+
+
+class Bot(abc.ABC):
+    """A bot answers one message at a time: ``reply(text) -> str``."""
+
+    name: str = "bot"
+
+    @abc.abstractmethod
+    def reply(self, text: str) -> str:
+        """The bot's answer to ``text``."""
+
+
+def check_message(text, max_chars: int = MAX_MESSAGE_CHARS) -> str:
+    """Validate a user message and return it stripped.
+
+    Raises:
+        TypeError: if ``text`` is not a string.
+        ValueError: if it is empty / blank or longer than ``max_chars`` characters.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"A message must be a string, got {type(text).__name__}.")
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("Empty message: write something for the bot to answer.")
+    if len(stripped) > max_chars:
+        raise ValueError(f"Message too long: {len(stripped):,} characters (maximum {max_chars:,}).")
+    return stripped
