@@ -1,0 +1,78 @@
+"""``coursework grade``: grade students' submissions with nbval, or merge their CI results."""
+
+from __future__ import annotations
+
+import sys
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "grade", help="grade submissions (students' clones) by running their notebooks with nbval")
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                        help="submission folders (with --collect: JSON result files or folders)")
+    parser.add_argument("--reference", default=None,
+                        help="folder of reference (or released) notebooks (default: ./notebooks)")
+    parser.add_argument("--jobs", type=_positive(int), default=1,
+                        help="submissions graded in parallel (default 1)")
+    parser.add_argument("--timeout", type=_positive(float), default=300.0,
+                        help="per-cell wall-clock limit in seconds (default 300)")
+    parser.add_argument("--submission-timeout", type=_positive(float), default=1800.0,
+                        help="wall-clock limit for all notebooks of one submission (default 1800)")
+    parser.add_argument("--memory-mb", type=_positive(int), default=4096,
+                        help="memory limit of one running notebook in MiB (default 4096)")
+    parser.add_argument("--network", choices=("auto", "none", "require"), default="auto",
+                        help="network isolation: auto (namespace when possible), none, require")
+    parser.add_argument("--profile", choices=("ci", "full"), default="ci",
+                        help="COURSEWORK_PROFILE for the notebooks (default ci: fast)")
+    parser.add_argument("--report", action="append", default=[], metavar="PATH",
+                        help="write a report: .md, .csv or .json (repeatable)")
+    parser.add_argument("--collect", action="store_true",
+                        help="merge JSON results (e.g. of each student's CI run) instead of grading")
+    parser.add_argument("--quiet", action="store_true", help="do not print the Markdown report")
+    parser.set_defaults(handler=run)
+
+
+def _positive(kind):
+    def parse(text: str):
+        import argparse
+
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    return parse
+
+
+def run(args) -> int:
+    from coursework.grading.grade import (GradeOptions, collect_results, grade_submissions,
+                                          to_markdown, write_report)
+    from coursework.notebooks import NOTEBOOK_DIR
+
+    for path in args.report:  # fail on a bad report name before grading for minutes
+        if not path.lower().endswith((".md", ".csv", ".json")):
+            raise ValueError(f"Report {path!r}: use a .md, .csv or .json file name.")
+    problems: list[str] = []
+    if args.collect:
+        results, problems = collect_results(args.submissions)
+    else:
+        options = GradeOptions(cell_timeout=args.timeout, submission_timeout=args.submission_timeout,
+                               memory_mb=args.memory_mb, network=args.network, jobs=args.jobs,
+                               profile=args.profile)
+        try:
+            results = grade_submissions(args.submissions, args.reference or NOTEBOOK_DIR, options)
+        except RuntimeError as exc:  # --network require without a namespace
+            raise ValueError(str(exc)) from None
+    for path in args.report:
+        write_report(results, path)
+    if not args.quiet:
+        print(to_markdown(results), end="")
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    ungraded = [r.name for r in results if not r.graded]
+    if ungraded:
+        print(f"not fully graded: {', '.join(ungraded)}", file=sys.stderr)
+        return 1
+    return 0
