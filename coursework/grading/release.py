@@ -113,3 +113,138 @@ def release_notebooks(paths: Iterable[str | os.PathLike], out: str | os.PathLike
     for target, text in released:
         target.write_text(text, encoding="utf-8", newline="\n")
     return [target for target, _ in released]
+
+
+# --------------------------------------------------------------------------------------------
+# Static proof that a released notebook fails its checks until solved
+# --------------------------------------------------------------------------------------------
+
+def _python_source(source: str) -> str:
+    """Cell source with IPython syntax (``%pip``, ``!ls``) turned into Python, for :mod:`ast`."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return source
+    return TransformerManager().transform_cell(source)
+
+
+def _module_bindings(statement) -> set[str]:
+    """Names a top-level statement binds in the module namespace (not inside functions)."""
+    import ast
+
+    names: set[str] = set()
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {statement.name}
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in statement.names if a.name != "*"}
+    stack = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= _module_bindings(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _loads(node) -> set[str]:
+    import ast
+
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _has_placeholder(node) -> bool:
+    import ast
+
+    return any(isinstance(n, ast.Raise) and n.exc is not None and "NotImplementedError" in _loads(n.exc)
+               for n in ast.walk(node))
+
+
+def _cell_bindings(cell: Any) -> set[str]:
+    import ast
+
+    from coursework.grading.markers import cell_source
+
+    try:
+        tree = ast.parse(_python_source(cell_source(cell)))
+    except SyntaxError:
+        return set()
+    return set().union(*(_module_bindings(s) for s in tree.body)) if tree.body else set()
+
+
+def _walk_bindings(nb: Any, removed: dict[int, set[str]] | None = None,
+                   ) -> dict[str, tuple[set[str], set[str], set[str]]]:
+    """Per check id: (names defined before it, names unsolved before it, names it reads).
+
+    ``removed[index]``: names the reference version of solution cell ``index`` binds; they become
+    unsolved when that cell raises the placeholder.
+    """
+    import ast
+
+    from coursework.grading.markers import CHECK_TAG, SOLUTION_TAG, cell_source, cell_tags
+
+    defined: set[str] = set()
+    unsolved: set[str] = set()
+    result: dict[str, tuple[set[str], set[str], set[str]]] = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(_python_source(cell_source(cell)))
+        except SyntaxError as exc:
+            raise SyntaxError(f"cell {index} (id {cell.get('id')!r}) is not valid Python: {exc}") from None
+        tags = cell_tags(cell)
+        if CHECK_TAG in tags:
+            result[str(cell.get("id"))] = (set(defined), set(unsolved), _loads(tree))
+            continue
+        stopped = False
+        for statement in tree.body:
+            bound = _module_bindings(statement)
+            if stopped:
+                continue  # never runs: its names stay undefined
+            if SOLUTION_TAG in tags and _has_placeholder(statement):
+                unsolved |= bound | (removed or {}).get(index, set())
+                defined |= bound
+                if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    stopped = True  # execution of this cell ends at the raise
+            elif _loads(statement) & unsolved:
+                unsolved |= bound
+                defined |= bound
+            else:
+                unsolved -= bound
+                defined |= bound
+    return result
+
+
+def unsolved_check_dependencies(reference_nb: Any, name: str = "notebook") -> dict[str, list[str]]:
+    """For each check cell, the names it reads that only the (removed) solutions provide.
+
+    The reference is released and both versions are read statically (:mod:`ast`, IPython syntax
+    allowed). A name counts when the reference defines it before the check but the student version
+    does not (the code after a top-level ``raise NotImplementedError`` never runs), when it is a
+    function or class whose body raises the placeholder, or when an intermediate cell computes it
+    from such a name. A check reading at least one of them cannot pass until the student solves the
+    desafío; an empty list means the check does not depend on any solution.
+
+    Raises:
+        SyntaxError: when a cell is not valid Python (naming the cell).
+    """
+    from coursework.grading.markers import SOLUTION_TAG, cell_tags
+
+    reference = _walk_bindings(reference_nb)
+    removed = {index: _cell_bindings(cell) for index, cell in enumerate(reference_nb.cells)
+               if cell.get("cell_type") == "code" and SOLUTION_TAG in cell_tags(cell)}
+    released = _walk_bindings(release_notebook(reference_nb, name), removed)
+    result = {}
+    for check_id, (defined_ref, _, loads) in reference.items():
+        defined_rel, unsolved_rel, _ = released[check_id]
+        result[check_id] = sorted(loads & ((defined_ref - defined_rel) | unsolved_rel))
+    return result

@@ -1,0 +1,187 @@
+"""Release: student versions lose their solutions, keep their checks, and come out identical twice.
+
+The course notebooks in ``notebooks/`` are checked statically here (seconds). Executing their
+released versions costs a whole ``ci`` run each (the desafío sits at the end of a notebook), so that
+part is opt-in: ``COURSEWORK_RELEASE_EXECUTE=1 pytest tests/test_release.py`` (see docs/grading.md).
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import nbformat
+import nbformat.v4 as v4
+import pytest
+
+from coursework.grading.markers import (CHECK_TAG, MarkerError, SOLUTION_TAG, check_cells,
+                                        solution_regions, validate_notebook)
+from coursework.grading.release import (PLACEHOLDER_COMMENT, PLACEHOLDER_RAISE, release_notebook,
+                                        release_notebooks, release_source,
+                                        unsolved_check_dependencies)
+
+NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def _code(source, cell_id, tags=(), **kw):
+    return v4.new_code_cell(source, id=cell_id, metadata={"tags": list(tags)} if tags else {}, **kw)
+
+
+def _notebook(*cells):
+    return v4.new_notebook(cells=list(cells), metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+
+
+def _course_notebooks():
+    found = []
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if any(SOLUTION_TAG in (c.metadata.get("tags") or []) for c in nb.cells):
+            found.append(path)
+    return found
+
+
+def test_placeholder_keeps_indentation_and_surrounding_code():
+    source = ("# NBVAL_IGNORE_OUTPUT\ndef f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n"
+              "    ### END SOLUTION\n\n### BEGIN SOLUTION\nz = f(2)\n### END SOLUTION\nprint('fin')")
+    released = release_source(source)
+    assert released == (
+        "# NBVAL_IGNORE_OUTPUT\ndef f(x):\n    y = 1\n"
+        f"    {PLACEHOLDER_COMMENT}\n    {PLACEHOLDER_RAISE}\n\n"
+        f"{PLACEHOLDER_COMMENT}\n{PLACEHOLDER_RAISE}\nprint('fin')")
+    namespace = {}
+    with pytest.raises(NotImplementedError, match="Desafío sin resolver"):
+        exec(released, namespace)
+    assert "TU SOLUCIÓN AQUÍ" in PLACEHOLDER_COMMENT
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n### END SOLUTION", "nested"),
+    ("x = 1\n### END SOLUTION", "without a matching"),
+    ("x = 1  ### BEGIN SOLUTION\n", "not alone on its line"),
+])
+def test_malformed_regions_name_notebook_and_cell(tmp_path, source, problem):
+    path = tmp_path / "07_roto.ipynb"
+    nbformat.write(_notebook(v4.new_markdown_cell("# t", id="t"),
+                             _code(source, "sol-roto", [SOLUTION_TAG])), path)
+    with pytest.raises(MarkerError, match=problem) as info:
+        release_notebooks([path], tmp_path / "out")
+    assert "07_roto.ipynb, cell 1 (id 'sol-roto')" in str(info.value)
+    assert not (tmp_path / "out").exists()  # nothing written for a malformed set
+
+
+@pytest.mark.parametrize("cells, problem", [
+    ([_code("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "a")], "not tagged 'solution'"),
+    ([_code("x = 1", "a", [SOLUTION_TAG])], "has no '### BEGIN SOLUTION'"),
+    ([_code("assert 1", "c", [CHECK_TAG]), _code("assert 2", "d", [CHECK_TAG])], "also used by"),
+    ([_code("### BEGIN SOLUTION\n### END SOLUTION", "a", [SOLUTION_TAG, CHECK_TAG])], "both"),
+    ([v4.new_markdown_cell("texto", id="m", metadata={"tags": [CHECK_TAG]})], "only code cells"),
+])
+def test_marker_rules(cells, problem):
+    nb = _notebook(*cells)
+    if problem == "also used by":
+        nb.cells[1]["id"] = "c"  # nbformat would "correct" a duplicate given to new_notebook
+    with pytest.raises(MarkerError, match=problem):
+        validate_notebook(nb, "nb.ipynb")
+
+
+def test_release_clears_outputs_keeps_checks_and_is_deterministic(tmp_path):
+    reference = _notebook(
+        v4.new_markdown_cell("# Título", id="titulo"),
+        _code("x = 2", "setup", execution_count=3,
+              outputs=[v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=3)]),
+        _code("### BEGIN SOLUTION\ny = x * 2\n### END SOLUTION", "sol", [SOLUTION_TAG],
+              execution_count=4),
+        _code("assert y == 4, 'y debe valer 4'", "check-y", [CHECK_TAG], execution_count=5),
+    )
+    reference.cells[1].metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00"}
+    path = tmp_path / "ref" / "01_x.ipynb"
+    path.parent.mkdir()
+    nbformat.write(reference, path)
+    (first,) = release_notebooks([path], tmp_path / "a")
+    (second,) = release_notebooks([path], tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    student = nbformat.read(first, as_version=4)
+    code = [c for c in student.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "execution" not in student.cells[1].metadata
+    assert PLACEHOLDER_RAISE in student.cells[2].source and "x * 2" not in student.cells[2].source
+    ref_check, rel_check = reference.cells[3], student.cells[3]
+    assert (rel_check.id, rel_check.source, rel_check.metadata) == \
+           (ref_check.id, ref_check.source, ref_check.metadata)
+    assert unsolved_check_dependencies(reference) == {"check-y": ["y"]}
+    with pytest.raises(ValueError, match="would overwrite"):
+        release_notebooks([path], tmp_path / "ref")
+
+
+def test_check_that_ignores_the_solution_is_detected():
+    reference = _notebook(
+        _code("### BEGIN SOLUTION\ny = 4\n### END SOLUTION", "sol", [SOLUTION_TAG]),
+        _code("x = 1", "x"),
+        _code("assert x == 1, 'no depende de la solución'", "check-x", [CHECK_TAG]),
+        _code("z = y + 1\n%time w = 3", "derived"),
+        _code("assert z == 5 and w == 3, 'depende'", "check-z", [CHECK_TAG]),
+    )
+    assert unsolved_check_dependencies(reference) == {"check-x": [], "check-z": ["z"]}
+
+
+def test_cli_release_and_error_line(tmp_path):
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    nbformat.write(_notebook(_code("### BEGIN SOLUTION\ny = 1\n### END SOLUTION", "s",
+                                   [SOLUTION_TAG])), ref / "01_a.ipynb")
+    ok = subprocess.run([sys.executable, "-m", "coursework", "release", "--dir", str(ref),
+                         "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "out" / "01_a.ipynb").is_file()
+    nbformat.write(_notebook(_code("### BEGIN SOLUTION\ny = 1\n", "s", [SOLUTION_TAG])),
+                   ref / "02_b.ipynb")
+    bad = subprocess.run([sys.executable, "-m", "coursework", "release", "02", "--dir", str(ref),
+                          "--out", str(tmp_path / "out2")], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == ("error: 02_b.ipynb, cell 0 (id 's'): '### BEGIN SOLUTION' on "
+                                  "line 1 is never closed with '### END SOLUTION'")
+
+
+# ---- the course notebooks --------------------------------------------------------------------
+
+COURSE = _course_notebooks()
+
+
+@pytest.mark.skipif(not COURSE, reason="no course notebook with a desafío yet")
+@pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
+def test_course_notebook_release_removes_solutions_and_keeps_checks(path):
+    reference = nbformat.read(path, as_version=4)
+    regions, checks = validate_notebook(reference, path.name)
+    student = release_notebook(reference, path.name)
+    assert checks, f"{path.name} has a solution but no check cell"
+    for index in regions:
+        source = student.cells[index].source
+        assert PLACEHOLDER_RAISE in source and "### BEGIN SOLUTION" not in source
+        assert solution_regions(reference.cells[index].source)  # the reference keeps its solution
+    for check in check_cells(reference, path.name):
+        ref_cell, rel_cell = reference.cells[check.index], student.cells[check.index]
+        assert (rel_cell.id, rel_cell.source, rel_cell.metadata) == \
+               (ref_cell.id, ref_cell.source, ref_cell.metadata)
+    # every check reads something that only a solution defines: it cannot pass unsolved
+    dependencies = unsolved_check_dependencies(reference, path.name)
+    independent = [check for check, names in dependencies.items() if not names]
+    assert not independent, f"{path.name}: checks that pass without any solution: {independent}"
+
+
+@pytest.mark.skipif(os.environ.get("COURSEWORK_RELEASE_EXECUTE") != "1" or not COURSE,
+                    reason="executes every course notebook twice: opt in with "
+                           "COURSEWORK_RELEASE_EXECUTE=1")
+def test_released_course_notebooks_fail_their_checks_when_graded(tmp_path):
+    from coursework.grading.grade import GradeOptions, grade_submissions
+
+    released = tmp_path / "student"
+    release_notebooks(COURSE, released)
+    options = GradeOptions(cell_timeout=900, submission_timeout=3600, memory_mb=8192, jobs=2)
+    unsolved, solved = grade_submissions([released, NOTEBOOKS], released, options)
+    assert unsolved.graded and solved.graded
+    assert all(c.status in ("failed", "error") for nb in unsolved.notebooks for c in nb.checks)
+    assert all(c.status == "passed" for nb in solved.notebooks for c in nb.checks)
