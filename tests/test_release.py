@@ -185,3 +185,43 @@ def test_released_course_notebooks_fail_their_checks_when_graded(tmp_path):
     assert unsolved.graded and solved.graded
     assert all(c.status in ("failed", "error") for nb in unsolved.notebooks for c in nb.checks)
     assert all(c.status == "passed" for nb in solved.notebooks for c in nb.checks)
+
+
+def test_portfolio_sections_come_from_saved_outputs(tmp_path):
+    from coursework.grading.portfolio import course_table, render_portfolio
+
+    nb = _notebook(
+        v4.new_markdown_cell("# Clase 3 · Sentimiento con GloVe\nObjetivos", id="t"),
+        _code("print('exactitud (prueba): 81.20%')", "res", ["headline"], execution_count=1,
+              outputs=[v4.new_output("stream", name="stdout", text="Epoch 1/2\nexactitud (prueba): 81.20%\n")]),
+        v4.new_markdown_cell("## Desafío: bigramas", id="d"),
+        _code("### BEGIN SOLUTION\nprint(0.83)\n### END SOLUTION", "sol", [SOLUTION_TAG],
+              execution_count=2, outputs=[v4.new_output("stream", name="stdout", text="0.83\n")]),
+        _code("assert True, 'ok'", "check-b", [CHECK_TAG], execution_count=3),
+    )
+    (tmp_path / "nbs").mkdir()
+    nbformat.write(nb, tmp_path / "nbs" / "03a_sentimiento.ipynb")
+    text = render_portfolio(tmp_path / "nbs", student="Ana", repo="ana/pln")
+    assert "# Portafolio de PLN — Ana" in text
+    assert "### Clase 3 · Sentimiento con GloVe" in text
+    assert "- **Resultado principal:** exactitud (prueba): 81.20%" in text
+    assert "- **Desafío: bigramas:** ✅ comprobaciones superadas — `0.83`" in text
+    assert "desaf%C3%ADos-1%2F1-brightgreen" in text
+    assert "actions/workflows/notebooks.yml/badge.svg" in text and "$" not in text.split("```")[0]
+    assert "| 3 | [`03a_sentimiento.ipynb`](notebooks/03a_sentimiento.ipynb) | Sentimiento con GloVe " \
+           "| exactitud (prueba): 81.20% |" in course_table(tmp_path / "nbs")
+    nb.cells[4].outputs = [v4.new_output("error", ename="AssertionError", evalue="x", traceback=[])]
+    nbformat.write(nb, tmp_path / "nbs" / "03a_sentimiento.ipynb")
+    assert "❌ alguna comprobación falla" in render_portfolio(tmp_path / "nbs")
+
+
+def test_portfolio_workflow_template_runs_nbval_and_grade():
+    import yaml
+
+    root = pathlib.Path(__file__).resolve().parent.parent / "templates" / "portfolio"
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "notebooks.yml").read_text())
+    assert set(workflow[True]) >= {"push"}  # YAML 1.1 reads the key "on" as True
+    steps = " ".join(str(s.get("run", "")) for s in workflow["jobs"]["notebooks"]["steps"])
+    assert "pip install --no-deps -e" in steps and "--nbval-lax" in steps
+    assert "coursework grade . --reference" in steps
+    assert (root / "banner.svg").read_text().startswith("<svg")
