@@ -1,0 +1,94 @@
+import warnings
+
+import numpy as np
+import pytest
+
+from coursework.generation import beam_search_steps, sample_next
+
+RNG = np.random.default_rng(0)
+BIGRAMS = RNG.dirichlet(np.full(6, 0.4), size=6)  # next-token table of a toy "model"
+
+
+def bigram_step(tokens, state):
+    """A step function whose state counts calls per beam (to check that states follow beams)."""
+    return BIGRAMS[tokens], state + 1
+
+
+def greedy(start, length):
+    out, token = [], start
+    for _ in range(length):
+        token = int(BIGRAMS[token].argmax())
+        out.append(token)
+    return out
+
+
+@pytest.mark.parametrize("temperature", [0, -1, float("nan"), float("inf")])
+def test_temperature_must_be_positive(temperature):
+    with pytest.raises(ValueError, match="temperature"):
+        sample_next([0.5, 0.5], temperature)
+
+
+@pytest.mark.parametrize("probs", [[], [0, 0], [0.5, -0.1], [np.nan, 1]])
+def test_bad_probabilities(probs):
+    with pytest.raises(ValueError, match="probs"):
+        sample_next(probs, 1.0)
+
+
+def test_tiny_temperature_is_argmax_and_zeros_raise_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sample_next([0.0, 0.3, 0.7, 0.0], 1e-9) == 2
+        draws = {sample_next([0.0, 0.5, 0.5], 0.5, np.random.default_rng(i)) for i in range(50)}
+    assert draws == {1, 2}  # never the zero-probability token
+
+
+def test_sampling_is_seedable_and_follows_temperature():
+    p = np.array([0.6, 0.3, 0.1])
+    a = [sample_next(p, 1.0, np.random.default_rng(5)) for _ in range(3)]
+    b = [sample_next(p, 1.0, np.random.default_rng(5)) for _ in range(3)]
+    assert a == b
+    rng = np.random.default_rng(0)
+    cold = np.mean([sample_next(p, 0.2, rng) == 0 for _ in range(2000)])
+    hot = np.mean([sample_next(p, 5.0, rng) == 0 for _ in range(2000)])
+    normal = np.mean([sample_next(p, 1.0, rng) == 0 for _ in range(2000)])
+    assert cold > 0.95 and abs(normal - 0.6) < 0.04 and hot < 0.45
+
+
+def test_beam_width_one_is_greedy():
+    for start in range(6):
+        [(tokens, _)] = beam_search_steps(bigram_step, np.zeros(1), start, 1, 8)
+        assert tokens == greedy(start, 8)
+
+
+def test_beams_are_sorted_scored_and_states_follow_their_beams():
+    seen_states = []
+
+    def step(tokens, state):
+        seen_states.append(state.copy())
+        return bigram_step(tokens, state)
+
+    results = beam_search_steps(step, np.zeros(1), 0, 4, 5, length_normalization=False)
+    scores = [s for _, s in results]
+    assert scores == sorted(scores, reverse=True) and len(results) == 4
+    for tokens, score in results:  # score = log-probability of the sequence under the table
+        logp = sum(np.log(BIGRAMS[a, b]) for a, b in zip([0] + tokens[:-1], tokens))
+        assert score == pytest.approx(logp)
+    assert all(np.all(s == i) for i, s in enumerate(seen_states))  # state = steps taken by every beam
+    # wider beams never find a worse best sequence than greedy
+    greedy_logp = beam_search_steps(bigram_step, np.zeros(1), 0, 1, 5, length_normalization=False)[0][1]
+    assert scores[0] >= greedy_logp - 1e-12
+
+
+def test_end_token_finishes_beams_and_normalisation_divides_by_length():
+    results = beam_search_steps(bigram_step, np.zeros(1), 0, 3, 10, end_token=5)
+    for tokens, score in results:
+        assert 5 not in tokens[:-1]
+        logp = sum(np.log(BIGRAMS[a, b]) for a, b in zip([0] + tokens[:-1], tokens))
+        assert score == pytest.approx(logp / len(tokens))
+
+
+def test_bad_search_arguments():
+    with pytest.raises(ValueError, match="beam_width"):
+        beam_search_steps(bigram_step, np.zeros(1), 0, 0, 5)
+    with pytest.raises(ValueError, match="max_length"):
+        beam_search_steps(bigram_step, np.zeros(1), 0, 2, 0)
