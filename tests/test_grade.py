@@ -6,6 +6,7 @@ Tiny synthetic notebooks (no TensorFlow) written by the tests; the whole batch i
 
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 import sys
@@ -268,3 +269,21 @@ def _reference_from(nb):
         path = pathlib.Path(tmp) / NAME
         nbformat.write(nb, path)
         return load_reference(path)
+
+
+def test_odd_notebooks_become_statuses_without_running(tmp_path):
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    nbformat.write(reference_notebook(), ref / NAME)
+    garbage = tmp_path / "garbage"
+    garbage.mkdir()
+    (garbage / NAME).write_text(json.dumps({"cells": ["not a cell"], "metadata": {},
+                                            "nbformat": 4, "nbformat_minor": 5}))
+    unrelated = tmp_path / "unrelated"
+    unrelated.mkdir()
+    nbformat.write(v4.new_notebook(cells=[_code("print(1)", "otra")]), unrelated / NAME)
+    results = grade_submissions([garbage, unrelated, tmp_path / "does-not-exist"], ref,
+                                GradeOptions(network="none"))
+    assert [r.notebooks[0].status for r in results] == ["invalid", "missing", "missing"]
+    assert [c.status for c in results[1].notebooks[0].checks] == ["missing", "missing"]
+    assert not any(r.graded for r in results)

@@ -19,8 +19,18 @@ import pytest
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
+_PATH: str | None = None
+
+
+def pytest_configure(config):  # noqa: D103 - pytest hook
+    # Read the events file name once and remove it from the environment before the kernel starts,
+    # so student code does not inherit it.
+    global _PATH
+    _PATH = os.environ.pop("COURSEWORK_GRADE_EVENTS", None)
+
+
 def _emit(record: dict) -> None:
-    path = os.environ.get("COURSEWORK_GRADE_EVENTS")
+    path = _PATH
     if not path:
         return
     record["time"] = time.time()

@@ -714,7 +714,13 @@ def grade_submission(submission: str | os.PathLike, references: Sequence[Referen
         shutil.copytree(submission, work, symlinks=True, ignore=_ignore_for_copy)
         for ref in references:
             nb_start = time.monotonic()
-            nb_result = _grade_one(work, ref, options, isolation, deadline, scratch, known, submission)
+            try:
+                nb_result = _grade_one(work, ref, options, isolation, deadline, scratch, known)
+            except Exception as exc:  # never let one odd submission stop the batch
+                note = f"grader error: {type(exc).__name__}: {exc}"[:300]
+                nb_result = NotebookResult(ref.name, "grader-error", [
+                    CheckResult(c, "error", note, points=p) for c, p in _points(ref).items()],
+                    note=note)
             nb_result.seconds = round(time.monotonic() - nb_start, 2)
             result.notebooks.append(nb_result)
     result.seconds = time.monotonic() - start
@@ -733,8 +739,8 @@ def _points(ref: ReferenceNotebook) -> dict[str, float]:
 
 
 def _grade_one(work: pathlib.Path, ref: ReferenceNotebook, options: GradeOptions,
-               isolation: Isolation, deadline: float, scratch: pathlib.Path, known: set[str],
-               original: pathlib.Path) -> NotebookResult:
+               isolation: Isolation, deadline: float, scratch: pathlib.Path,
+               known: set[str]) -> NotebookResult:
     import nbformat
 
     points = _points(ref)
@@ -751,8 +757,10 @@ def _grade_one(work: pathlib.Path, ref: ReferenceNotebook, options: GradeOptions
     try:
         with open(path, encoding="utf-8") as handle:
             student = nbformat.read(handle, as_version=4)
-        if not isinstance(student.get("cells"), list):
-            raise ValueError("no list of cells")
+        if not isinstance(student.get("cells"), list) or not all(
+                isinstance(c, dict) for c in student["cells"]):
+            raise ValueError("'cells' is not a list of cells")
+        graded, origins = build_graded_notebook(student, ref)
     except Exception as exc:  # invalid JSON, not a notebook, bad encoding
         note = f"not a valid notebook: {strip_ansi(str(exc)).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
         return NotebookResult(ref.name, "invalid", all_checks("error", note), path=relative, note=note)
@@ -760,7 +768,11 @@ def _grade_one(work: pathlib.Path, ref: ReferenceNotebook, options: GradeOptions
         note = "not run: the submission's wall-clock limit was already used up"
         return NotebookResult(ref.name, "timeout", all_checks("timeout", note), path=relative, note=note)
 
-    graded, origins = build_graded_notebook(student, ref)
+    if all(origins.get(c) == "missing" for c in ref.check_ids):
+        note = "no cell of the reference was found in this notebook: the checks cannot be placed"
+        return NotebookResult(ref.name, "missing", [
+            CheckResult(c, "missing", note, origin="missing", points=points[c])
+            for c in ref.check_ids], path=relative, note=note)
     nbformat.write(graded, path)  # over the student's copy, in the fresh working copy
     n_code = sum(1 for c in graded.cells if c.cell_type == "code")
     try:
