@@ -1,0 +1,116 @@
+"""``coursework serve --model PATH``: serve a raw-string text classifier over HTTP (FastAPI + uvicorn).
+
+The model is loaded once, before the port opens; then ``GET /`` (web page), ``POST /predict``,
+``POST /v1/models/<name>:predict`` (TF Serving's REST contract) and ``GET /health`` answer until
+Ctrl+C / SIGTERM. ``--port 0`` lets the system pick a free port; the ``Serving ... on URL`` line
+printed once the port is open gives it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+PARENT_ENV = "COURSEWORK_SERVE_PARENT_PID"  # set by ServerProcess: exit when that process is gone
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("serve", help="serve a saved text classifier over HTTP")
+    parser.add_argument("--model", required=True, metavar="PATH",
+                        help="a .keras file or a SavedModel folder (from `coursework export`)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8000,
+                        help="TCP port (default 8000; 0 = any free port)")
+    parser.add_argument("--name", default=None,
+                        help="model name in /v1/models/<name>:predict (default: the file's stem)")
+    parser.add_argument("--labels", default="negative,positive",
+                        help="comma-separated class names, index = class id (default negative,positive)")
+    parser.add_argument("--access-log", action="store_true", help="log every request (off by default)")
+    parser.set_defaults(handler=run)
+
+
+def _port(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port between 0 and 65535, got {value}")
+    return value
+
+
+def default_name(path: str) -> str:
+    """Model name from its path: ``models/sentiment.keras`` → ``sentiment``; SavedModel folders too."""
+    import pathlib
+
+    source = pathlib.Path(path).resolve()
+    if source.name.isdigit():  # OUT/<name>/<version>
+        source = source.parent
+    return source.stem if source.suffix == ".keras" else source.name
+
+
+def bind(host: str, port: int):
+    """A listening TCP socket on ``host:port``, with a clear error when it cannot be had."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ValueError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _exit_with_parent(server) -> None:
+    """Stop ``server`` when the process named by $COURSEWORK_SERVE_PARENT_PID has gone."""
+    import threading
+    import time
+
+    parent = os.environ.get(PARENT_ENV)
+    if not parent or not parent.isdigit():
+        return
+
+    def watch():
+        while not server.should_exit:
+            if os.getppid() != int(parent):
+                print("Parent process gone: stopping the server.", file=sys.stderr, flush=True)
+                server.should_exit = True
+                return
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def run(args) -> int:
+    from coursework.serving.export import check_model_name
+    from coursework.serving.predictor import Predictor
+
+    labels = [label.strip() for label in args.labels.split(",") if label.strip()]
+    name = check_model_name(args.name or default_name(args.model))
+    predictor = Predictor.load(args.model, labels=labels)  # once, before the port opens
+
+    import uvicorn
+
+    from coursework.serving.app import create_app
+
+    sock = bind(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(create_app(predictor, name=name), log_level="info",
+                            access_log=args.access_log, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    _exit_with_parent(server)
+    print(f"Serving model {name!r} from {predictor.source} on http://{shown}:{port}/ "
+          "(Ctrl+C stops it)", flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
