@@ -25,15 +25,12 @@ Example:
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 from typing import Sequence
 
 import numpy as np
 
 from coursework.generation.search import _GREEDY_BELOW, beam_search_steps, sample_next
-
-_PUNCTUATION = re.compile("[%s]" % re.escape(string.punctuation + "¿¡«»"))
 
 
 def _sigmoid(z):
@@ -217,8 +214,9 @@ class RecurrentStepper:
         if not isinstance(prompt, str):
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}.")
         if self.level == "word":
-            text = _PUNCTUATION.sub("", prompt.lower())
-            words = text.split()
+            from coursework.datasets.word_corpus import standardize_words
+
+            words = standardize_words(prompt)
             if not words:
                 raise ValueError("The prompt is empty: give at least one word.")
             unknown = self._index.get("[UNK]", 1)

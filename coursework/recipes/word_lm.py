@@ -1,0 +1,147 @@
+"""Recipe ``word-lm``: next-word prediction with Embedding + LSTM on Spanish speeches (class 4's challenge).
+
+Words come from Keras ``TextVectorization`` (see :mod:`coursework.datasets.word_corpus`); the model
+predicts the next word at every position of a window. Metrics: validation perplexity per word and
+top-5 next-word accuracy, beside a unigram baseline (always suggest the 5 most frequent words).
+
+Example:
+    >>> from coursework.recipes.word_lm import settings_for
+    >>> settings_for("ci").max_tokens < settings_for("full").max_tokens
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from coursework.profiles import pick
+from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+
+SAMPLE_PROMPTS = ("señor presidente", "el gobierno de", "muchas gracias", "la ley de")
+
+
+@dataclasses.dataclass(frozen=True)
+class WordLMSettings:
+    """Everything that decides a word-lm training run besides the seed."""
+
+    source: str = "es"
+    max_chars: int | None = None
+    max_tokens: int = 8000
+    val_fraction: float = 0.1
+    n_blocks: int = 20
+    window: int = 20
+    embedding_dim: int = 64
+    units: int = 128
+    epochs: int = 8
+    batch_size: int = 64
+    learning_rate: float = 3e-3
+    max_seconds: float | None = 360.0
+
+
+def settings_for(profile: str | None = None) -> WordLMSettings:
+    """The recipe's settings for a profile (``ci``: 200k characters, 2,000 words, 3 epochs)."""
+    return pick(full=WordLMSettings(),
+                ci=WordLMSettings(max_chars=200_000, max_tokens=2000, embedding_dim=32, units=64, epochs=3,
+                                  learning_rate=5e-3, max_seconds=40.0),
+                profile=profile)
+
+
+def load_corpus(settings: WordLMSettings):
+    """The :class:`~coursework.datasets.word_corpus.WordCorpus` the settings describe."""
+    from coursework.datasets.word_corpus import load_word_corpus
+
+    return load_word_corpus(settings.source, max_chars=settings.max_chars, max_tokens=settings.max_tokens,
+                            val_fraction=settings.val_fraction, n_blocks=settings.n_blocks)
+
+
+def build_model(corpus, settings: WordLMSettings):
+    """Embedding → LSTM → softmax over ``corpus``'s vocabulary (predicts at every position)."""
+    from coursework.models.generator import build_word_lm
+
+    return build_word_lm(vocabulary=corpus.vocabulary, embedding_dim=settings.embedding_dim,
+                         units=settings.units)
+
+
+def fit(model, corpus, settings: WordLMSettings, epochs: int | None = None, verbose: int = 1,
+        extra_callbacks=()):
+    """Compile (Adam, sparse cross-entropy, top-5 accuracy) and train; returns the Keras ``History``."""
+    import keras
+
+    from coursework.recipes.char_generator import stop_after
+
+    x_train, y_train = corpus.windows("train", settings.window)
+    x_val, y_val = corpus.windows("validation", settings.window)
+    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate, clipnorm=1.0),
+                  loss="sparse_categorical_crossentropy",
+                  metrics=[keras.metrics.SparseTopKCategoricalAccuracy(k=5, name="top5_accuracy")])
+    callbacks = [keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=1, min_lr=1e-4,
+                                                   verbose=0),
+                 keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True),
+                 stop_after(settings.max_seconds), *extra_callbacks]
+    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs or settings.epochs,
+                     batch_size=settings.batch_size, shuffle=True, callbacks=callbacks, verbose=verbose)
+
+
+def evaluate(model, corpus, settings: WordLMSettings) -> dict[str, float]:
+    """Validation perplexity per word and top-5 accuracy, with the unigram baseline's."""
+    import numpy as np
+
+    from coursework.generation.baselines import ngram_perplexity
+
+    x_val, y_val = corpus.windows("validation", settings.window)
+    log_likelihood, hits = 0.0, 0
+    for start in range(0, len(x_val), 256):  # in chunks: all probabilities at once would not fit
+        probs = model.predict_on_batch(x_val[start:start + 256])
+        probs = np.asarray(probs)
+        targets = y_val[start:start + 256]
+        picked = np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0]
+        log_likelihood += float(np.log(np.maximum(picked, 1e-12)).sum())
+        top5 = np.argpartition(-probs, 5, axis=-1)[..., :5]
+        hits += int((top5 == targets[..., None]).any(axis=-1).sum())
+    cross_entropy = -log_likelihood / y_val.size
+    top5_accuracy = hits / y_val.size
+    counts = np.bincount(np.concatenate(corpus.train_blocks), minlength=len(corpus.vocabulary))
+    frequent = np.argsort(-counts, kind="stable")[:5]
+    return {"val_perplexity": math.exp(cross_entropy), "val_top5_accuracy": top5_accuracy,
+            "unigram_perplexity": ngram_perplexity(corpus.train_blocks, corpus.val_blocks,
+                                                   len(corpus.vocabulary), order=1),
+            "unigram_top5_accuracy": float(np.isin(y_val, frequent).mean())}
+
+
+def suggestions_table(model, prompts=SAMPLE_PROMPTS, k: int = 5):
+    """A pandas DataFrame with the top-``k`` next words (and probabilities) for each prompt."""
+    import pandas as pd
+
+    from coursework.generation.text import RecurrentStepper, top_k_next
+
+    stepper = RecurrentStepper(model)
+    return pd.DataFrame([{"prompt": p, **{f"#{i + 1}": f"{w} ({pr:.2f})"
+                                          for i, (w, pr) in enumerate(top_k_next(stepper, p, k=k))}}
+                         for p in prompts])
+
+
+def train(config: TrainConfig) -> TrainResult:
+    """Train the recipe; metrics are validation perplexity and top-5 accuracy with unigram baselines."""
+    from coursework.training import Timer, set_seed
+
+    settings = settings_for(config.profile)
+    set_seed(config.seed)
+    corpus = load_corpus(settings)
+    model = build_model(corpus, settings)
+    with Timer() as timer:
+        history = fit(model, corpus, settings, epochs=config.epochs, verbose=config.verbose)
+    metrics = evaluate(model, corpus, settings)
+    return TrainResult(task="word-lm", model=model, metrics=metrics, epochs=len(history.history["loss"]),
+                       seconds=timer.seconds, history=history.history, extra={"corpus": corpus, "settings": settings})
+
+
+register(Recipe(
+    name="word-lm",
+    summary="next-word prediction (top-k suggestions, sampling, beam search over words)",
+    dataset="Spanish parliament speeches, TextVectorization words, contiguous-block split",
+    model="Embedding 64 → LSTM 128 → softmax over 8,000 words",
+    metric="val_perplexity",
+    train=train,
+    notebook="04b_proxima_palabra.ipynb",
+))

@@ -1,0 +1,100 @@
+"""Language-model builders, the vocabulary layer, save/load, the n-gram baseline and the generate CLI."""
+
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from coursework.generation.baselines import ngram_perplexity
+from coursework.generation.text import RecurrentStepper, generate
+from coursework.layers.vocabulary import TokenVocabulary
+from coursework.models.generator import build_char_generator, build_word_lm, vocabulary_of
+
+CHARS = ["\ufffd", " ", "a", "b", "c", "ñ"]
+
+
+def test_seed_generator_shapes_and_parameters():
+    model = build_char_generator(vocab_size=57, window=40)
+    assert model.input_shape == (None, 40) and model.output_shape == (None, 57)
+    # LSTM 128 on a 57-wide one-hot: 4 * 128 * (57 + 128 + 1); Dense: 128 * 57 + 57
+    assert model.count_params() == 4 * 128 * 186 + 128 * 57 + 57
+
+
+def test_generator_options():
+    model = build_char_generator(vocabulary=CHARS, window=None, units=8, embedding_dim=4, num_layers=3,
+                                 cell="gru", return_sequences=True)
+    assert [type(layer).__name__ for layer in model.layers].count("GRU") == 3
+    assert model.output_shape == (None, None, len(CHARS))
+    assert vocabulary_of(model).vocabulary == CHARS
+    word = build_word_lm(50, embedding_dim=8, units=16)
+    assert word.output_shape == (None, None, 50) and vocabulary_of(word).level == "word"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(vocab_size=0), "vocab_size"),
+    (dict(vocab_size=10, units=0), "units"),
+    (dict(vocab_size=10, cell="rnn"), "cell"),
+    (dict(vocab_size=3, vocabulary=["a", "b"]), "vocab_size=3"),
+    (dict(vocab_size=10, dropout=1.5), "dropout"),
+])
+def test_builder_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        build_char_generator(**kwargs)
+
+
+def test_vocabulary_layer_one_hot_and_config():
+    layer = TokenVocabulary(["x", "y", "z"], level="char")
+    np.testing.assert_array_equal(layer(np.array([[2, 1]])), np.eye(3)[[[2, 1]]])
+    copy = TokenVocabulary.from_config(layer.get_config())
+    assert copy.vocabulary == ["x", "y", "z"] and copy.level == "char"
+    with pytest.raises(ValueError, match="repeated"):
+        TokenVocabulary(["a", "a"])
+    with pytest.raises(ValueError, match="level"):
+        TokenVocabulary(["a"], level="byte")
+
+
+def test_save_load_round_trip_keeps_vocabulary_and_predictions(tmp_path):
+    model = build_char_generator(vocabulary=CHARS, window=None, units=8)
+    path = tmp_path / "chars.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    ids = np.array([[2, 3, 1, 5]])
+    np.testing.assert_allclose(loaded.predict(ids, verbose=0), model.predict(ids, verbose=0), atol=1e-6)
+    assert generate(loaded, "abc ñ", length=10, seed=1) == generate(model, "abc ñ", length=10, seed=1)
+
+
+def test_bigram_baseline_beats_unigram_on_structured_text():
+    train, val = [np.tile([0, 1, 2], 200)], [np.tile([1, 2, 0], 20)]
+    assert ngram_perplexity(train, val, 3, order=2) == pytest.approx(1.0, abs=0.01)  # 0→1→2→0 always
+    assert ngram_perplexity(train, val, 3, order=1) == pytest.approx(3.0, rel=0.01)
+    with pytest.raises(ValueError, match="order"):
+        ngram_perplexity(train, val, 3, order=5)
+
+
+def test_recipes_are_registered():
+    from coursework.recipes import get_recipe
+    from coursework.recipes.char_generator import settings_for
+
+    assert get_recipe("char-generator").metric == "val_perplexity"
+    assert get_recipe("word-lm").notebook == "04b_proxima_palabra.ipynb"
+    assert settings_for("full").units == 128 and settings_for("full").cell == "lstm"
+
+
+def test_generate_cli_in_a_fresh_process(tmp_path):
+    model = build_char_generator(vocabulary=CHARS, window=None, units=8)
+    path = tmp_path / "chars.keras"
+    model.save(path)
+    expected = generate(model, "ab", length=15, temperature=0.7, rng=np.random.default_rng(4))
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "coursework", "generate", "--model", str(path), *args],
+                              capture_output=True, text=True, timeout=300)
+
+    sampled = cli("--prompt", "ab", "--temperature", "0.7", "--length", "15", "--seed", "4")
+    assert sampled.returncode == 0, sampled.stderr
+    assert sampled.stdout.strip() == "ab" + expected
+    bad = cli("--prompt", "ab@", "--beam", "3")
+    assert bad.returncode == 1 and "outside the model's vocabulary: ['@']" in bad.stderr
+    assert "Traceback" not in bad.stderr
