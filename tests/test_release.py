@@ -176,15 +176,16 @@ def test_course_notebook_release_removes_solutions_and_keeps_checks(path):
                     reason="executes every course notebook twice: opt in with "
                            "COURSEWORK_RELEASE_EXECUTE=1")
 def test_released_course_notebooks_fail_their_checks_when_graded(tmp_path):
-    from coursework.grading.grade import GradeOptions, grade_submissions
+    from coursework.grading.grade import GradeOptions, grade_submissions, to_markdown
 
     released = tmp_path / "student"
     release_notebooks(COURSE, released)
     options = GradeOptions(cell_timeout=900, submission_timeout=3600, memory_mb=8192, jobs=2)
     unsolved, solved = grade_submissions([released, NOTEBOOKS], released, options)
-    assert unsolved.graded and solved.graded
-    assert all(c.status in ("failed", "error") for nb in unsolved.notebooks for c in nb.checks)
-    assert all(c.status == "passed" for nb in solved.notebooks for c in nb.checks)
+    report = to_markdown([unsolved, solved])
+    assert unsolved.graded and solved.graded, report
+    assert all(c.status in ("failed", "error") for nb in unsolved.notebooks for c in nb.checks), report
+    assert all(c.status == "passed" for nb in solved.notebooks for c in nb.checks), report
 
 
 def test_portfolio_sections_come_from_saved_outputs(tmp_path):

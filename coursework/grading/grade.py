@@ -555,7 +555,6 @@ def run_graded_notebook(notebook: pathlib.Path, n_code_cells: int, options: Grad
     done_cells: set[str] = set()
     kernel_pids: set[int] = set()
     kernel_gone_since: float | None = None
-    names: dict[int, str] = {}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(argv, cwd=notebook.parent, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -585,10 +584,9 @@ def run_graded_notebook(notebook: pathlib.Path, n_code_cells: int, options: Grad
                 for p in _tree(root):
                     try:
                         rss += p.memory_info().rss
-                        if p.pid not in names:
-                            names[p.pid] = " ".join(p.cmdline())
-                        if "ipykernel" in names[p.pid]:
-                            kernel_pids.add(p.pid)
+                        if p.pid not in kernel_pids and "ipykernel" in " ".join(p.cmdline()):
+                            kernel_pids.add(p.pid)  # (re-read until exec: a fork shows its parent's)
+                        if p.pid in kernel_pids:
                             if p.status() != psutil.STATUS_ZOMBIE:
                                 alive_kernels += 1
                     except psutil.Error:
