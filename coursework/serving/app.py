@@ -96,7 +96,7 @@ def check_texts(texts: Any, field: str = "texts") -> list[str]:
             raise RequestError(f'"{field}"[{i}] must be a string, got {_kind(text)}.')
         if len(text) > MAX_CHARS:
             raise RequestError(f'"{field}"[{i}] has {len(text):,} characters: at most {MAX_CHARS:,} '
-                               "per text.", 413)
+                               "characters per text.", 413)
     return texts
 
 

@@ -63,9 +63,8 @@ def _run(url: str, text: str, screenshot: str | None, timeout_ms: int) -> dict:
             page.goto(url, wait_until="load", timeout=timeout_ms)
             page.fill("#text", text)
             page.click("#predict")
-            page.wait_for_function(
-                "document.body.getAttribute('data-state') === 'done' || "
-                "document.getElementById('error').textContent !== ''", timeout=timeout_ms)
+            # A CSS selector, not a JS predicate: the page's CSP forbids eval.
+            page.wait_for_selector("body[data-state=done], #error:not(:empty)", timeout=timeout_ms)
             result = {"label": page.inner_text("#label").strip(),
                       "probability": page.inner_text("#probability").strip(),
                       "error": page.inner_text("#error").strip(),
