@@ -34,6 +34,14 @@ def test_all_digit_lengths_are_common():
     assert counts.min() > 0.2 * len(lengths)  # uniform over 1..3 digits, not dominated by 3
 
 
+def test_splits_share_one_distribution():
+    # short sums saturate early while drawing; without a shuffle they would pile up in the first split
+    splits = make_addition_splits(n=20_000, seed=0)
+    share_short = {split: np.mean([len(q) <= 4 for q in queries])
+                   for split, queries in splits.queries.items()}
+    assert max(share_short.values()) - min(share_short.values()) < 0.03, share_short
+
+
 def test_one_hot_encoding_pads_with_spaces():
     task = AdditionTask(3)
     x = task.encode_queries(["12+3"])

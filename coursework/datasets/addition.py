@@ -35,6 +35,14 @@ class AdditionSplits:
         """One-hot ``(x, y)`` for ``split`` ("train", "validation" or "test")."""
         return self.task.encode_queries(self.queries[split]), self.task.encode_answers(self.answers[split])
 
+    def majority_char_baseline(self, split: str = "test") -> float:
+        """Per-character accuracy of always writing the most frequent answer character of ``split``
+        (the padded answers' most common symbol): the bar a model must clearly beat."""
+        padded = "".join(self.task.pad_answer(a) for a in self.answers[split])
+        if not padded:
+            raise ValueError(f"Split {split!r} is empty.")
+        return max(padded.count(c) for c in set(padded)) / len(padded)
+
 
 @dataclasses.dataclass(frozen=True)
 class AdditionTask:
@@ -172,6 +180,11 @@ def make_addition_splits(
         if key not in seen:
             seen.add(key)
             pairs.append((a, b))
+    # Shuffle before splitting: short operands run out of new pairs early in the draw, so the first
+    # pairs drawn hold most of the short sums; unshuffled, validation and test would differ in kind
+    # from training.
+    order = rng.permutation(len(pairs))
+    pairs = [pairs[i] for i in order]
     n_val, n_test = int(round(n * validation)), int(round(n * test))
     bounds = {"validation": (0, n_val), "test": (n_val, n_val + n_test), "train": (n_val + n_test, n)}
     queries = {s: [task.format_query(a, b) for a, b in pairs[lo:hi]] for s, (lo, hi) in bounds.items()}

@@ -42,7 +42,7 @@ SEED_SETTINGS = AdditionSettings(batch_size=32, learning_rate=1e-3, reverse_inpu
 def settings_for(profile: str | None = None) -> AdditionSettings:
     """The course recipe's settings for a profile (``ci``: small data, few epochs)."""
     return pick(full=AdditionSettings(),
-                ci=AdditionSettings(n=12_000, epochs=6, target_exact_match=None),
+                ci=AdditionSettings(n=20_000, epochs=6, batch_size=64, target_exact_match=None),
                 profile=profile)
 
 
