@@ -43,14 +43,14 @@ class CharGeneratorSettings:
     epochs: int = 10
     batch_size: int = 64
     learning_rate: float = 5e-3
-    max_seconds: float | None = 480.0
+    max_seconds: float | None = 450.0
 
 
 def settings_for(profile: str | None = None) -> CharGeneratorSettings:
     """The recipe's settings for a profile (``ci``: 80k characters, a smaller LSTM, few epochs)."""
     return pick(full=CharGeneratorSettings(),
-                ci=CharGeneratorSettings(max_chars=80_000, min_count=5, units=64, epochs=3,
-                                         batch_size=32, learning_rate=1e-2, max_seconds=30.0),
+                ci=CharGeneratorSettings(max_chars=80_000, min_count=5, window=32, stride=32, units=64,
+                                         epochs=4, batch_size=32, learning_rate=1e-2, max_seconds=60.0),
                 profile=profile)
 
 
