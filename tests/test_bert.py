@@ -1,0 +1,95 @@
+"""BERT pieces: raw-text model round trip (tiny backbone), 15 % masking, summaries, MiniLM offline."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from coursework.models import bert
+
+WORDS = ["good", "bad", "film", "movie", "great", "dull", "the", "a", "is", "was", "river", "bank"]
+VOCAB = list(bert.SPECIAL_TOKENS) + WORDS
+
+
+def _tokenizer():
+    import keras_hub
+
+    return keras_hub.models.BertTokenizer(vocabulary=VOCAB, lowercase=True)
+
+
+def test_raw_text_model_saves_and_loads_in_a_fresh_process(tmp_path):
+    backbone = bert.build_tiny_bert(len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32,
+                                    max_sequence_length=16)
+    body = bert.build_bert_classifier(backbone, freeze_backbone=False)
+    preprocessor = bert.make_preprocessor(_tokenizer(), 16, backbone)
+    model = bert.raw_text_bert_classifier(preprocessor, body)
+    texts = np.array(["a good film", "the movie was dull"], dtype=object)
+    expected = model.predict(texts, verbose=0).ravel()
+    path = tmp_path / "bert.keras"
+    model.save(path)
+    code = ("import numpy as np, keras, keras_hub, coursework.models.bert\n"
+            f"m = keras.saving.load_model({str(path)!r})\n"
+            "p = m.predict(np.array(['a good film', 'the movie was dull'], dtype=object), verbose=0)\n"
+            "print(' '.join(f'{v:.6f}' for v in p.ravel()))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    np.testing.assert_allclose([float(v) for v in out.stdout.split()], expected, atol=1e-5)
+
+
+def test_sequence_length_limits_and_truncation_warning():
+    with pytest.raises(ValueError, match="sequence_length"):
+        bert.make_preprocessor(_tokenizer(), 1000)
+    preprocessor = bert.make_preprocessor(_tokenizer(), 5)
+    with pytest.warns(UserWarning, match="truncated"):
+        tokens = bert.tokenize(preprocessor, ["the good film was great", "a film"])
+    assert tokens["token_ids"].shape == (2, 5)
+    with pytest.raises(TypeError):
+        bert.tokenize(preprocessor, "a single string")
+
+
+def test_masked_lm_dataset_masks_15_percent_of_real_tokens_only():
+    texts = [" ".join(np.random.default_rng(i).choice(WORDS, size=12)) for i in range(200)]
+    ds = bert.masked_lm_dataset(texts, _tokenizer(), sequence_length=16, batch_size=200, shuffle=False)
+    x, mask_ids, weights = next(iter(ds))
+    positions = np.asarray(x["mask_positions"])
+    weights = np.asarray(weights)
+    rate = weights.sum() / (12 * 200)
+    assert 0.12 < rate < 0.18, rate
+    chosen = positions[weights > 0]
+    assert chosen.min() >= 1 and chosen.max() <= 12  # never [CLS] (0) or [SEP] (13) or padding
+    masked_ids = np.asarray(x["token_ids"])
+    rows = np.nonzero(weights > 0)[0]
+    share_mask = np.mean(masked_ids[rows, chosen] == VOCAB.index("[MASK]"))
+    assert 0.7 < share_mask < 0.9  # 80 % become [MASK]
+
+
+def test_masked_lm_builds_and_fills_a_mask():
+    backbone = bert.build_tiny_bert(len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32,
+                                    max_sequence_length=16)
+    mlm = bert.build_masked_lm(backbone)
+    best = bert.fill_mask(mlm, _tokenizer(), "the [MASK] was good", top_k=3, sequence_length=16)
+    assert len(best) == 3 and all(p > 0 for _, p in best)
+    with pytest.raises(ValueError, match="MASK"):
+        bert.fill_mask(mlm, _tokenizer(), "no mask here")
+
+
+def test_extractive_summary_picks_sentences_near_the_centroid():
+    emb = np.array([[1.0, 0.0], [0.8, 0.2], [0.9, 0.1], [0.0, 1.0]])
+    summary, idx, sim = bert.extractive_summary(["a", "b", "c", "d"], emb, k=2)
+    assert summary == ["b", "c"] and list(idx) == [1, 2]
+    assert np.argmin(sim) == 3
+    with pytest.raises(ValueError):
+        bert.extractive_summary(["a"], emb, k=1)
+    assert bert.split_sentences("Uno dos tres cuatro. Cinco seis siete ocho! No.") == [
+        "Uno dos tres cuatro.", "Cinco seis siete ocho!"]
+
+
+def test_real_minilm_loads_offline_and_gives_contextual_vectors():
+    backbone, tokenizer = bert.load_minilm()
+    assert backbone.count_params() == 22_713_216
+    sim = bert.cosine_matrix(bert.contextual_vectors(backbone, tokenizer, bert.BANK_SENTENCES, "bank"))
+    # Same sense closer than different senses: the vector of "bank" depends on its context.
+    assert sim[0, 1] > max(sim[0, 2], sim[0, 3]) and sim[2, 3] > max(sim[2, 0], sim[2, 1])
+    with pytest.raises(ValueError, match="does not occur"):
+        bert.contextual_vectors(backbone, tokenizer, ["No such word here."], "bank")
