@@ -22,8 +22,9 @@ import unicodedata
 NUMBER_TOKEN = "<num>"
 NUMBER_MODES = ("keep", "remove", "token")
 
-# A number: digits with optional thousands/decimal separators ("1.000", "3,5", "2024").
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A number: digits with optional thousands/decimal separators ("1.000", "3,5", "2024"), standing
+# alone (digits inside a word such as "mp3" or "covid19" are part of the word).
+_NUMBER = re.compile(r"(?<![^\W_])\d+(?:[.,]\d+)*(?![^\W_])")
 # Words: runs of letters/digits (``[^\W_]`` is a letter or digit in any script); the number
 # placeholder is kept whole.
 _WORD = re.compile(re.escape(NUMBER_TOKEN) + r"|[^\W_]+")

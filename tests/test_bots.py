@@ -148,3 +148,11 @@ def test_retrieval_bot_on_custom_pairs_and_threshold():
     assert bot.most_similar("lluvia", k=1)[0][0] == "odio la lluvia"
     with pytest.raises(ValueError, match="at least one"):
         RetrievalBot([])
+
+
+def test_fast_query_vector_equals_tfidf_vectorizer(retrieval_bot):
+    for text in ["¿Qué es la inteligencia artificial?", "hola hola hola", "zzz", "Tengo 3 perros"]:
+        expected = retrieval_bot.vectorizer.transform([text]).toarray()[0]
+        np.testing.assert_allclose(retrieval_bot.vectorize(text), expected, atol=1e-6)
+        np.testing.assert_allclose(retrieval_bot.scores(text),
+                                   (retrieval_bot.matrix @ expected).ravel(), atol=1e-5)

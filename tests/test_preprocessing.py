@@ -84,3 +84,8 @@ def test_pipeline_table_shows_each_step_and_ends_with_preprocess():
 def test_long_text_is_processed():
     text = "hola " * 2000
     assert preprocess(text) == ["hol"] * 2000
+
+
+def test_digits_inside_words_are_part_of_the_word():
+    assert handle_numbers("mp3 covid19 #Elecciones2023 a las 8:30") == \
+        f"mp3 covid19 #Elecciones2023 a las {NUMBER_TOKEN}:{NUMBER_TOKEN}"

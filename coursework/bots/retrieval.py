@@ -65,11 +65,26 @@ class RetrievalBot(Bot):
         self.fallback = fallback
         self.vectorizer = TfidfVectorizer(analyzer=bot_tokens)
         self.matrix = self.vectorizer.fit_transform(self.statements)  # rows are L2-normalised
+        # For speed, one message is vectorised by hand (same numbers as vectorizer.transform, tested)
+        # and compared with a dense copy of the matrix: ~0.1 ms instead of several ms.
+        self._dense = self.matrix.toarray().astype("float32")
+        self._columns = self.vectorizer.vocabulary_
+        self._idf = self.vectorizer.idf_.astype("float32")
+
+    def vectorize(self, text: str) -> np.ndarray:
+        """The L2-normalised TF-IDF vector of one message (``vectorizer.transform``, without SciPy)."""
+        vector = np.zeros(len(self._idf), dtype="float32")
+        for token in bot_tokens(text):
+            column = self._columns.get(token)
+            if column is not None:
+                vector[column] += 1.0
+        vector *= self._idf
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 0 else vector
 
     def scores(self, text: str) -> np.ndarray:
         """Cosine similarity of ``text`` with every statement."""
-        query = self.vectorizer.transform([text])
-        return np.asarray((self.matrix @ query.T).todense()).ravel()
+        return self._dense @ self.vectorize(text)
 
     def respond(self, text: str) -> Match:
         """The best :class:`Match` (the fallback with ``statement=None`` below the threshold).
