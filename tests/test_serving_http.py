@@ -85,6 +85,15 @@ def test_serve_fails_early_on_a_missing_model(tmp_path, capsys):
     assert main(["serve", "--model", "m.keras", "--port", "70000"]) == 2
 
 
+def test_server_process_reports_a_server_that_cannot_start(tmp_path):
+    server = ServerProcess(tmp_path)  # a folder without a SavedModel: `serve` exits at once
+    with pytest.raises(RuntimeError, match="(?s)exited with status 1.*No SavedModel"):
+        server.start()
+    assert not server.running
+    with pytest.raises(FileNotFoundError):
+        ServerProcess(tmp_path / "missing.keras").start()
+
+
 # ---------------------------------------------------------------- real server
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

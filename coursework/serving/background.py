@@ -101,6 +101,7 @@ class ServerProcess:
         self.model, self.host, self.port = pathlib.Path(model), host, int(port)
         self.name, self.labels, self.startup_timeout = name, labels, float(startup_timeout)
         self.log_path = pathlib.Path(log) if log else None
+        self._own_log = log is None  # a temporary log is deleted by stop()
         self.url: str | None = None
         self._process: subprocess.Popen | None = None
         self._log_file = None
@@ -147,8 +148,11 @@ class ServerProcess:
         atexit.register(self.stop)
         try:
             self._wait_until_ready()
-        except BaseException:
+        except BaseException as exc:
+            log = self.log_tail()
             self.stop()
+            if isinstance(exc, RuntimeError):  # the log is gone now: keep its end in the message
+                raise RuntimeError(f"{exc}\nEnd of the server's log:\n{log}") from None
             raise
         return self
 
@@ -157,7 +161,7 @@ class ServerProcess:
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise RuntimeError(f"The server exited with status {self._process.returncode} before "
-                                   f"it was ready. End of its log:\n{self.log_tail()}")
+                                   "it was ready.")
             if self.url is None:
                 match = _READY.search(self.log_path.read_text(encoding="utf-8", errors="replace"))
                 if match:
@@ -171,8 +175,7 @@ class ServerProcess:
                 except OSError:
                     pass
             time.sleep(0.2)
-        raise RuntimeError(f"The server did not answer within {self.startup_timeout:.0f} s. "
-                           f"End of its log:\n{self.log_tail()}")
+        raise RuntimeError(f"The server did not answer within {self.startup_timeout:.0f} s.")
 
     def stop(self, timeout: float = 15.0) -> int | None:
         """Stop the server (SIGTERM, then SIGKILL after ``timeout`` s); returns its exit status.
@@ -194,6 +197,9 @@ class ServerProcess:
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None
+            if self._own_log and self.log_path is not None:
+                self.log_path.unlink(missing_ok=True)
+                self.log_path = None
         return code
 
     def __enter__(self) -> "ServerProcess":

@@ -114,12 +114,11 @@ class Predictor:
     @classmethod
     def from_saved_model(cls, path: str | os.PathLike, labels: Sequence[str] = DEFAULT_LABELS) -> "Predictor":
         """Load a TensorFlow SavedModel folder (or a TF Serving base folder with numeric versions)."""
-        import tensorflow as tf
-
         folder = pathlib.Path(path)
         found = _find_saved_model(folder) if folder.is_dir() else None
         if found is None:
             raise FileNotFoundError(f"No SavedModel (saved_model.pb) in {str(folder)!r}.")
+        import tensorflow as tf
         loaded = tf.saved_model.load(str(found))
         if "serving_default" not in loaded.signatures:
             raise ValueError(f"The SavedModel {str(found)!r} has no 'serving_default' signature.")
