@@ -54,14 +54,14 @@ def texto(body="counts = {w: words.count(w) for w in set(words)}"):
     ], metadata={"kernelspec": dict(KERNEL)})
 
 
-BOMB = ("chunks = []\nfor _ in range(60):\n    chunks.append(b'x' * (20 * 2**20))\n"
-        "    time.sleep(0.03)\ntime.sleep(30)\ncounts = {}")
+BOMB = ("chunks = []\nfor _ in range(24):  # bounded: at most 24 x 50 MiB even unwatched\n"
+        "    chunks.append(b'x' * (50 * 2**20))\ntime.sleep(30)\ncounts = {}")
 
 
 def submissions(root: pathlib.Path, released: pathlib.Path) -> dict[str, tuple[str, int]]:
     """Write the 20 submissions; returns name -> (expected status of notebook 02, expected score)."""
     plan: dict[str, tuple[dict, str, int]] = {}
-    for i in range(8):
+    for i in range(7):
         plan[f"solved-{i}"] = ({"01": suma(), "02": texto()}, "graded", 3)
     plan["wrong-0"] = ({"01": suma("return a - b"), "02": texto("counts = {}")}, "graded", 0)
     plan["wrong-1"] = ({"01": suma("return a * 1 + b"), "02": texto("counts = {'la': 2}")}, "graded", 2)

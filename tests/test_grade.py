@@ -59,9 +59,8 @@ def _edit(nb, cell_id, source):
     return nb
 
 
-MEMORY_BOMB = ("chunks = []\nfor _ in range(60):  # bounded: at most 60 x 20 MiB even unwatched\n"
-               "    chunks.append(b'x' * (20 * 2**20))\n    time.sleep(0.03)\ntime.sleep(30)\n"
-               "total = 2")
+MEMORY_BOMB = ("chunks = []\nfor _ in range(24):  # bounded: at most 24 x 50 MiB even unwatched\n"
+               "    chunks.append(b'x' * (50 * 2**20))\ntime.sleep(30)\ntotal = 2")
 
 # submission name -> (notebook or raw text or None, expected notebook status, expected check statuses)
 CASES = {
