@@ -1,0 +1,179 @@
+"""Seq2seq translator: text encoding, builder, inference models sharing the trained weights, greedy and
+beam decoding, save → load in a fresh process, the translate command, and a tiny training run."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from coursework.datasets.numbers import number_to_words  # noqa: E402
+from coursework.generation.search import beam_search_steps  # noqa: E402
+from coursework.models.translator import (END, TARGET_SPECIALS, Seq2SeqTranslator,  # noqa: E402
+                                          build_seq2seq_translator, build_vocabulary, compile_translator,
+                                          detokenize, encode_texts, teacher_forcing_arrays, tokenize)
+
+SOURCES = [number_to_words(n) for n in range(0, 100)]
+TARGETS = [number_to_words(n, "en") for n in range(0, 100)]
+SOURCE_VOCAB = build_vocabulary(SOURCES)
+TARGET_VOCAB = build_vocabulary(TARGETS, TARGET_SPECIALS)
+
+
+def _model(attention="general", cell="gru", seed=0, units=16):
+    keras.utils.set_random_seed(seed)
+    return build_seq2seq_translator(SOURCE_VOCAB, TARGET_VOCAB, 4, 5, embedding_dim=8, units=units,
+                                    attention=attention, cell=cell)
+
+
+def test_tokenize_detokenize_and_vocabulary():
+    assert tokenize("¿Dónde VIVES?") == ["¿", "dónde", "vives", "?"]
+    assert detokenize(tokenize("twenty-one thousand")) == "twenty-one thousand"
+    assert detokenize(["hola", ",", "¿", "qué", "tal", "?"]) == "hola, ¿qué tal?"
+    vocab = build_vocabulary(["b a a", "c a b"], max_size=4)
+    assert vocab == ["", "[UNK]", "a", "b"]
+    assert TARGET_VOCAB[:4] == ["", "[UNK]", "[START]", "[END]"]
+
+
+def test_encoding_errors_and_documented_oov():
+    ids = encode_texts(["veinte perro"], SOURCE_VOCAB, 4)
+    assert ids[0, 1] == 1 and ids[0, 2] == 0                    # unknown word -> [UNK], then padding
+    with pytest.raises(ValueError, match="perro"):
+        encode_texts(["veinte perro"], SOURCE_VOCAB, 4, on_unknown="error")
+    with pytest.raises(ValueError, match="Empty"):
+        encode_texts(["  "], SOURCE_VOCAB, 4)
+    with pytest.raises(ValueError, match="too long"):
+        encode_texts(["uno dos tres cuatro cinco"], SOURCE_VOCAB, 4)
+    assert encode_texts(["uno dos tres cuatro cinco"], SOURCE_VOCAB, 4, on_long="truncate").shape == (1, 4)
+    (x_source, x_target), y = teacher_forcing_arrays(["veintiuno"], ["twenty-one"], SOURCE_VOCAB,
+                                                     TARGET_VOCAB, 4, 5)
+    assert x_target[0, 0] == TARGET_VOCAB.index("[START]")
+    assert list(y[0, :4]) == [TARGET_VOCAB.index(t) for t in ["twenty", "-", "one", END]]
+    assert list(x_target[0, 1:4]) == list(y[0, :3])              # shifted by one: teacher forcing
+
+
+def test_builder_arguments():
+    for attention, layer in (("dot", "LuongAttention"), ("general", "LuongAttention"),
+                             ("additive", "BahdanauAttention")):
+        model = _model(attention)
+        assert type(model.get_layer("attention")).__name__ == layer
+        assert model.output_shape == (None, 5, len(TARGET_VOCAB))
+    assert "attention" not in {layer.name for layer in _model(None).layers}
+    with pytest.raises(ValueError, match="attention"):
+        _model("cosine")
+    with pytest.raises(ValueError, match="cell"):
+        _model(cell="rnn")
+    with pytest.raises(ValueError, match="START"):
+        build_seq2seq_translator(SOURCE_VOCAB, SOURCE_VOCAB, 4, 5)
+    with pytest.raises(ValueError, match="rows"):
+        build_seq2seq_translator(SOURCE_VOCAB, TARGET_VOCAB, 4, 5, source_embeddings=np.zeros((3, 8)))
+
+
+def test_pretrained_embeddings_are_loaded_and_can_be_frozen():
+    matrix = np.random.default_rng(0).normal(size=(len(SOURCE_VOCAB), 6)).astype("float32")
+    model = build_seq2seq_translator(SOURCE_VOCAB, TARGET_VOCAB, 4, 5, units=8,
+                                     source_embeddings=matrix, trainable_embeddings=False)
+    layer = model.get_layer("source_embedding")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer.embeddings), matrix)
+    assert not layer.trainable and model.get_layer("target_embedding").trainable
+
+
+@pytest.mark.parametrize("attention, cell", [(None, "gru"), ("dot", "gru"), ("general", "lstm"),
+                                             ("additive", "gru")])
+def test_step_decoder_reproduces_teacher_forcing(attention, cell):
+    """The inference encoder / one-step decoder share the training model's weights: decoding a known
+    target step by step gives the same probabilities as the training model."""
+    model = _model(attention, cell)
+    translator = Seq2SeqTranslator(model)
+    (x_source, x_target), _ = teacher_forcing_arrays(["noventa y nueve", "tres"], ["ninety-nine", "three"],
+                                                     SOURCE_VOCAB, TARGET_VOCAB, 4, 5)
+    expected = model.predict_on_batch([x_source, x_target])
+    state = translator._encoder_state(x_source)
+    for step in range(5):
+        probs, state, weights = translator._step(x_target[:, step], state)
+        np.testing.assert_allclose(probs, expected[:, step], rtol=1e-4, atol=1e-6)
+        if attention is not None:
+            assert weights.shape == (2, 4)
+            assert np.all(weights[1, 1:] < 1e-6)             # "tres" has one word: the rest is padding
+
+
+def test_greedy_batched_and_beam_agree_and_beam_scores_are_exact():
+    translator = Seq2SeqTranslator(_model("general", seed=1))
+    texts = SOURCES[::7]
+    batched = translator.translate(texts)
+    assert batched == [translator.translate([t])[0] for t in texts]
+    assert translator.translate(texts, beam_width=1) == batched
+    source = translator.encode(["setenta y siete"])
+    results = translator.beam_ids(source[0], beam_width=3)
+    assert len(results) == 3 and results[0][1] >= results[1][1] >= results[2][1]
+    for ids, score in results:                                 # beams reuse the encoder states
+        decoder_in = np.zeros((1, 5), "int32")
+        decoder_in[0, 0] = translator.start_id
+        decoder_in[0, 1:len(ids) + 1] = ids[:4]
+        probs = translator.model.predict_on_batch([source, decoder_in])[0]
+        sequence = (ids + [translator.end_id])[:5]
+        assert score == pytest.approx(sum(np.log(probs[i, t]) for i, t in enumerate(sequence)), abs=1e-3)
+
+
+def test_translate_errors_and_alignment():
+    translator = Seq2SeqTranslator(_model("dot"))
+    with pytest.raises(TypeError, match="list"):
+        translator.translate("veinte")
+    with pytest.raises(ValueError, match="perro"):
+        translator.translate(["perro"])
+    with pytest.raises(ValueError, match="Empty"):
+        translator.translate([""])
+    with pytest.raises(ValueError, match="beam_width"):
+        translator.translate(["uno"], beam_width=0)
+    assert translator.translate([]) == []
+    source_tokens, target_tokens, weights = translator.alignment("treinta y uno")
+    assert source_tokens == ["treinta", "y", "uno"]
+    assert weights.shape == (len(target_tokens), 3)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-5)
+    with pytest.raises(ValueError, match="no attention"):
+        Seq2SeqTranslator(_model(None)).alignment("uno")
+    with pytest.raises(ValueError, match="Not a seq2seq"):
+        Seq2SeqTranslator(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+
+
+def test_tiny_training_learns_number_words():
+    keras.utils.set_random_seed(0)
+    model = build_seq2seq_translator(SOURCE_VOCAB, TARGET_VOCAB, 4, 5, embedding_dim=16, units=48,
+                                     attention="general")
+    compile_translator(model, 1e-2)
+    x, y = teacher_forcing_arrays(SOURCES, TARGETS, SOURCE_VOCAB, TARGET_VOCAB, 4, 5)
+    model.fit(x, y, epochs=40, batch_size=20, verbose=0)
+    predictions = Seq2SeqTranslator(model).translate(SOURCES)
+    assert np.mean([p == t for p, t in zip(predictions, TARGETS)]) > 0.8   # chance is ~0
+
+
+def test_saved_model_translates_in_a_fresh_process(tmp_path):
+    model = _model("additive", seed=2)
+    translator = Seq2SeqTranslator(model)
+    texts = ["cuarenta y dos", "noventa"]
+    expected = translator.translate(texts)
+    path = tmp_path / "translator.keras"
+    model.save(path)
+    run = subprocess.run([sys.executable, "-m", "coursework", "translate", "--model", str(path), *texts],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == expected
+    bad = subprocess.run([sys.executable, "-m", "coursework", "translate", "--model", str(path), "gato"],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and "Unknown word" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.xfail(reason="shared beam_search_steps stops once beam_width hypotheses ended and drops "
+                          "better beams still alive (reported to the lead; not ours to edit)")
+def test_shared_beam_search_keeps_better_alive_beams():
+    end, a = 0, 1
+    tables = {1: [0.3, 0.5, 0.2], 2: [0.45, 0.5, 0.05], 3: [0.99, 0.005, 0.005]}
+
+    def step(tokens, position):
+        probs = np.array([tables[int(p) + 1] for p in position])
+        return probs, position + 1
+
+    results = beam_search_steps(step, np.zeros(1), last_token=9, beam_width=2, max_length=5, end_token=end)
+    # "a a END" has mean log-prob log(0.5*0.5*0.99)/3 = -0.47, better than "a END" (-0.75)
+    assert results[0][0] == [a, a, end]
