@@ -1,0 +1,180 @@
+"""Recipe ``chatbot``: a generative seq2seq bot on English chitchat + Spanish chatterbot pairs.
+
+Course limits (class 6): vocabulary ≤ 8000, messages and replies of about 10 words, 128 units,
+dropout 0.2, and an option to start from pre-trained (GloVe 50d) embeddings. The 684 Spanish pairs
+are repeated so that they weigh against the English ones. Replies stay generic: that is the lesson
+(the model learns the most likely answer shapes); the notebook shows a transcript.
+
+Example:
+    >>> from coursework.recipes.chatbot import settings_for
+    >>> s = settings_for("full")
+    >>> s.vocabulary_size <= 8000, s.max_length, s.units, s.dropout
+    (True, 10, 128, 0.2)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from coursework.profiles import pick
+from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatbotSettings:
+    """Everything that decides a chat-bot training run besides the seed."""
+
+    english_pairs: int = 16_000
+    spanish_repeats: int = 4
+    max_length: int = 10
+    vocabulary_size: int = 8000
+    min_count: int = 2
+    units: int = 128
+    embedding_dim: int = 50
+    dropout: float = 0.2
+    attention: str | None = "general"
+    pretrained_embeddings: bool = False
+    epochs: int = 8
+    batch_size: int = 128
+    learning_rate: float = 3e-3
+    validation: float = 0.05
+
+
+def settings_for(profile: str | None = None, **overrides) -> ChatbotSettings:
+    """The recipe's settings for a profile (``ci``: a few thousand pairs, two epochs)."""
+    base = pick(full=ChatbotSettings(),
+                ci=ChatbotSettings(english_pairs=2_000, spanish_repeats=2, epochs=3,
+                                   batch_size=64),
+                profile=profile)
+    return dataclasses.replace(base, **overrides)
+
+
+def _fits(text: str, max_length: int) -> bool:
+    from coursework.models.translator import tokenize
+
+    return 0 < len(tokenize(text)) <= max_length
+
+
+def load_dialogue_pairs(settings: ChatbotSettings, seed: int = 0):
+    """``{"train": pairs, "validation": pairs}`` of (message, reply) with both sides ≤ max_length words.
+
+    English pairs are read in the dataset's order until ``english_pairs`` short ones are found;
+    every short Spanish pair is used, repeated ``spanish_repeats`` times in training. Duplicated pairs
+    are kept once; validation holds a share of both languages, never in training.
+    """
+    import numpy as np
+
+    from coursework.datasets.dialogue import load_chitchat_pairs, load_spanish_chatterbot_pairs
+
+    limit = settings.max_length
+    english: list[tuple[str, str]] = []
+    # Read in chunks: ~1 pair in 3 of chitchat is short enough.
+    for pair in load_chitchat_pairs(limit=min(131_000, settings.english_pairs * 5)):
+        if _fits(pair[0], limit) and _fits(pair[1], limit):
+            english.append(pair)
+            if len(english) >= settings.english_pairs:
+                break
+    spanish = [p for p in load_spanish_chatterbot_pairs() if _fits(p[0], limit) and _fits(p[1], limit)]
+    english, spanish = list(dict.fromkeys(english)), list(dict.fromkeys(spanish))  # no duplicates
+    rng = np.random.default_rng(seed)
+    splits = {"train": [], "validation": []}
+    for pairs, repeats in ((english, 1), (spanish, settings.spanish_repeats)):
+        order = rng.permutation(len(pairs))
+        n_val = max(1, int(round(len(pairs) * settings.validation)))
+        splits["validation"] += [pairs[i] for i in order[:n_val]]
+        splits["train"] += [pairs[i] for i in order[n_val:]] * repeats
+    shuffle = rng.permutation(len(splits["train"]))
+    splits["train"] = [splits["train"][i] for i in shuffle]
+    return splits
+
+
+def pretrained_matrix(vocabulary):
+    """GloVe 6B 50d rows for a vocabulary (``coursework.embeddings``), with the coverage report."""
+    from coursework.embeddings import build_embedding_matrix, load_glove
+
+    return build_embedding_matrix(vocabulary, load_glove())
+
+
+def build_chatbot_model(pairs, settings: ChatbotSettings, verbose: int = 1):
+    """Vocabularies from the training pairs and an (uncompiled) seq2seq model with the course limits."""
+    from coursework.models.translator import TARGET_SPECIALS, build_seq2seq_translator, build_vocabulary
+
+    messages, replies = zip(*pairs)
+    source_vocabulary = build_vocabulary(messages, max_size=settings.vocabulary_size,
+                                         min_count=settings.min_count)
+    target_vocabulary = build_vocabulary(replies, TARGET_SPECIALS, max_size=settings.vocabulary_size,
+                                         min_count=settings.min_count)
+    source_matrix = target_matrix = None
+    if settings.pretrained_embeddings:
+        source_matrix, coverage = pretrained_matrix(source_vocabulary)
+        target_matrix, _ = pretrained_matrix(target_vocabulary)
+        if verbose:
+            print(f"GloVe (mensajes): {coverage}")
+    return build_seq2seq_translator(source_vocabulary, target_vocabulary, settings.max_length,
+                                    settings.max_length + 1, embedding_dim=settings.embedding_dim,
+                                    units=settings.units, attention=settings.attention,
+                                    dropout=settings.dropout, source_embeddings=source_matrix,
+                                    target_embeddings=target_matrix, name="seq2seq_chatbot")
+
+
+def token_accuracy(model, pairs, settings: ChatbotSettings) -> dict[str, float]:
+    """Teacher-forced next-token accuracy on ``pairs`` and the majority-token baseline."""
+    import numpy as np
+
+    from coursework.models.translator import Seq2SeqTranslator, teacher_forcing_arrays
+
+    translator = Seq2SeqTranslator(model, on_unknown="unk", on_long="truncate")
+    messages, replies = zip(*pairs)
+    x, y = teacher_forcing_arrays(messages, replies, translator.source_vocabulary,
+                                  translator.target_vocabulary, translator.max_source_length,
+                                  translator.max_target_length)
+    predicted = model.predict(x, verbose=0, batch_size=512).argmax(axis=-1)
+    real = y != 0
+    counts = np.bincount(y[real], minlength=len(translator.target_vocabulary))
+    return {"token_accuracy": float((predicted[real] == y[real]).mean()),
+            "majority_token_accuracy": float(counts.max() / real.sum())}
+
+
+def train_chatbot(settings: ChatbotSettings, epochs: int | None = None, verbose: int = 1,
+                  seed: int = 42):
+    """Load the pairs, build and train the bot model. Returns ``(model, pairs, history)``."""
+    from coursework.models.translator import compile_translator, teacher_forcing_arrays
+    from coursework.training import set_seed
+
+    set_seed(seed)
+    pairs = load_dialogue_pairs(settings, seed=seed)
+    model = build_chatbot_model(pairs["train"], settings, verbose=verbose)
+    compile_translator(model, settings.learning_rate)
+    source_vocabulary = model.get_layer("source_embedding").vocabulary
+    target_vocabulary = model.get_layer("target_embedding").vocabulary
+    arrays = {split: teacher_forcing_arrays(*zip(*pairs[split]), source_vocabulary, target_vocabulary,
+                                            settings.max_length, settings.max_length + 1)
+              for split in pairs}
+    x, y = arrays["train"]
+    history = model.fit(x, y, validation_data=arrays["validation"], epochs=epochs or settings.epochs,
+                        batch_size=settings.batch_size, verbose=verbose)
+    return model, pairs, history
+
+
+def train(config: TrainConfig) -> TrainResult:
+    """Train the chat bot; report held-out token accuracy against the majority-token baseline."""
+    from coursework.training import Timer
+
+    settings = settings_for(config.profile)
+    with Timer() as timer:
+        model, pairs, history = train_chatbot(settings, config.epochs, config.verbose, config.seed)
+    metrics = token_accuracy(model, pairs["validation"], settings)
+    return TrainResult(task="chatbot", model=model, metrics=metrics,
+                       epochs=len(history.history["loss"]), seconds=timer.seconds,
+                       history=history.history, extra={"pairs": pairs, "settings": settings})
+
+
+register(Recipe(
+    name="chatbot",
+    summary="generative seq2seq chat bot (English chitchat + Spanish chatterbot pairs)",
+    dataset="chitchat-dataset (16,000 short pairs) + chatterbot-corpus Spanish (684 pairs)",
+    model="Embedding 50 + GRU 128 encoder-decoder, bilinear attention, dropout 0.2, vocab ≤ 8000",
+    metric="token_accuracy",
+    train=train,
+    notebook="06c_chatbot.ipynb",
+))

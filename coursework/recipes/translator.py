@@ -1,0 +1,151 @@
+"""Recipe ``translator``: Spanish number words → English number words with attention (class 6).
+
+"trescientos veintiuno" → "three hundred twenty-one", numbers up to 999,999; held-out numbers never
+appear in training. The same function trains the attention model and the bottleneck baseline
+(``attention=None``) so the notebook and the benchmark compare them on equal terms.
+
+Example:
+    >>> from coursework.recipes.translator import settings_for
+    >>> settings_for("ci").n < settings_for("full").n
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from coursework.profiles import pick
+from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+
+# Longest Spanish number (10 words: "setecientos setenta y siete mil setecientos setenta y siete")
+# and longest English one with its [END] (12 tokens, "-" counted, + 1).
+MAX_SOURCE_LENGTH = 10
+MAX_TARGET_LENGTH = 13
+LONG_INPUT_WORDS = 8  # "long" inputs for the bottleneck comparison: 8 Spanish words or more
+
+
+@dataclasses.dataclass(frozen=True)
+class TranslatorSettings:
+    """Everything that decides a number-translator training run besides the seed."""
+
+    n: int = 20_000
+    attention: str | None = "general"
+    cell: str = "gru"
+    units: int = 128
+    embedding_dim: int = 64
+    epochs: int = 6
+    batch_size: int = 128
+    learning_rate: float = 3e-3
+    target_exact_match: float | None = 0.995
+    validation_size: int = 500  # validation numbers decoded after each epoch for val_exact_match
+
+
+def settings_for(profile: str | None = None, **overrides) -> TranslatorSettings:
+    """The recipe's settings for a profile (``ci``: fewer numbers and epochs), with overrides."""
+    base = pick(full=TranslatorSettings(),
+                ci=TranslatorSettings(n=6_000, epochs=4, batch_size=64, target_exact_match=None,
+                                      validation_size=200),
+                profile=profile)
+    return dataclasses.replace(base, **overrides)
+
+
+def make_splits(settings: TranslatorSettings, seed: int = 0):
+    """The generated number splits (5 % validation, 10 % test)."""
+    from coursework.datasets.numbers import make_number_translation_splits
+
+    return make_number_translation_splits(n=settings.n, validation=0.05, test=0.1, seed=seed)
+
+
+def validation_exact_match_callback(translator, sources, targets):
+    """A Keras callback that greedy-decodes ``sources`` after each epoch and logs ``val_exact_match``
+    (recorded in the History, and usable by :class:`coursework.training.StopAtTarget`)."""
+    import keras
+
+    def on_epoch_end(epoch, logs=None):
+        predictions = translator.translate(sources)
+        if logs is not None:
+            logs["val_exact_match"] = sum(p == t for p, t in zip(predictions, targets)) / len(targets)
+
+    return keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
+
+
+def train_number_translator(splits, settings: TranslatorSettings, epochs: int | None = None,
+                            verbose: int = 1, seed: int = 42):
+    """Build, compile and train one number translator.
+
+    Returns:
+        ``(model, translator, history)``: the Keras training model, a
+        :class:`~coursework.models.translator.Seq2SeqTranslator` sharing its weights, and the
+        Keras ``History``.
+    """
+    from coursework.models.translator import (TARGET_SPECIALS, Seq2SeqTranslator, build_seq2seq_translator,
+                                              build_vocabulary, compile_translator,
+                                              teacher_forcing_arrays)
+    from coursework.training import StopAtTarget, set_seed
+
+    set_seed(seed)
+    source_vocabulary = build_vocabulary(splits.sources["train"])
+    target_vocabulary = build_vocabulary(splits.targets["train"], TARGET_SPECIALS)
+    model = build_seq2seq_translator(source_vocabulary, target_vocabulary, MAX_SOURCE_LENGTH,
+                                     MAX_TARGET_LENGTH, embedding_dim=settings.embedding_dim,
+                                     units=settings.units, attention=settings.attention,
+                                     cell=settings.cell,
+                                     name="number_translator" if settings.attention else
+                                     "number_translator_no_attention")
+    compile_translator(model, settings.learning_rate)
+    arrays = {split: teacher_forcing_arrays(splits.sources[split], splits.targets[split],
+                                            source_vocabulary, target_vocabulary, MAX_SOURCE_LENGTH,
+                                            MAX_TARGET_LENGTH, on_long="error")
+              for split in ("train", "validation")}
+    translator = Seq2SeqTranslator(model)
+    keep = settings.validation_size
+    callbacks = [validation_exact_match_callback(translator, splits.sources["validation"][:keep],
+                                                   splits.targets["validation"][:keep])]
+    if settings.target_exact_match is not None:
+        callbacks.append(StopAtTarget("val_exact_match", settings.target_exact_match))
+    x, y = arrays["train"]
+    history = model.fit(x, y, validation_data=arrays["validation"], epochs=epochs or settings.epochs,
+                        batch_size=settings.batch_size, callbacks=callbacks, verbose=verbose)
+    return model, translator, history
+
+
+def evaluate_translator(translator, splits, split: str = "test", beam_width: int = 1) -> dict:
+    """Exact match, chrF and exact match on long inputs (≥ 8 Spanish words) of a held-out split."""
+    from coursework.metrics import exact_match
+    from coursework.translation_metrics import chrf
+
+    sources, targets = splits.sources[split], splits.targets[split]
+    predictions = translator.translate(sources, beam_width=beam_width)
+    long_rows = [i for i, s in enumerate(sources) if len(s.split()) >= LONG_INPUT_WORDS]
+    metrics = {"exact_match": exact_match(targets, predictions), "chrf": chrf(targets, predictions)}
+    if long_rows:
+        metrics["long_exact_match"] = exact_match([targets[i] for i in long_rows],
+                                                  [predictions[i] for i in long_rows])
+    return metrics
+
+
+def train(config: TrainConfig) -> TrainResult:
+    """Train the attention translator and evaluate it on held-out numbers."""
+    from coursework.training import Timer
+
+    settings = settings_for(config.profile)
+    splits = make_splits(settings, seed=config.seed)
+    with Timer() as timer:
+        model, translator, history = train_number_translator(splits, settings, config.epochs,
+                                                             config.verbose, config.seed)
+    metrics = evaluate_translator(translator, splits, "test")
+    return TrainResult(task="translator", model=model, metrics=metrics,
+                       epochs=len(history.history["loss"]), seconds=timer.seconds,
+                       history=history.history,
+                       extra={"splits": splits, "settings": settings, "translator": translator})
+
+
+register(Recipe(
+    name="translator",
+    summary="Spanish → English number words, GRU encoder-decoder with Luong attention",
+    dataset="generated numbers 0-999,999 in words (20,000; held-out numbers unseen)",
+    model="Embedding 64 + GRU 128 encoder / decoder + bilinear attention (~210k params)",
+    metric="exact_match",
+    train=train,
+    notebook="06b_traductor_atencion.ipynb",
+))
