@@ -416,11 +416,15 @@ def train_word2vec(sentences: Sequence[Sequence[str]], sg: bool = False, vector_
 # Evaluation and projections
 
 
-def evaluate_analogies(keyed_vectors, restrict_vocab: int = 100_000, path: str | None = None) -> dict:
+def evaluate_analogies(keyed_vectors, restrict_vocab: int = 100_000, path: str | None = None,
+                       batch_size: int = 256) -> dict:
     """Accuracy on gensim's ``questions-words.txt`` (Mikolov's analogies, "a : b :: c : ?").
 
-    Returns ``{"accuracy", "semantic", "syntactic", "sections": {name: accuracy}, "questions"}``;
-    questions with a word outside the ``restrict_vocab`` most frequent words are skipped.
+    Same rule as gensim's ``evaluate_word_analogies`` (3CosAdd over unit vectors, the three question
+    words excluded, case-insensitive, questions with a word outside the ``restrict_vocab`` most
+    frequent words skipped) but batched with NumPy: seconds instead of minutes for 19,544 questions.
+
+    Returns ``{"accuracy", "semantic", "syntactic", "sections": {name: accuracy}, "questions"}``.
 
     Example:
         >>> round(evaluate_analogies(load_glove())["accuracy"], 2)   # doctest: +SKIP
@@ -428,20 +432,51 @@ def evaluate_analogies(keyed_vectors, restrict_vocab: int = 100_000, path: str |
     """
     from gensim.test.utils import datapath
 
-    score, sections = keyed_vectors.evaluate_word_analogies(
-        path or datapath("questions-words.txt"), restrict_vocab=restrict_vocab)
+    words = keyed_vectors.index_to_key[:restrict_vocab]
+    index: dict[str, int] = {}
+    for i, word in enumerate(words):
+        index.setdefault(word.lower(), i)  # the most frequent casing wins, as in gensim
+    vectors = np.asarray(keyed_vectors.vectors[:len(words)], dtype="float32")
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    sections: dict[str, list[tuple[int, int, int, int]]] = {}
+    section = None
+    with open(path or datapath("questions-words.txt"), encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.startswith(":"):
+                section = line[1:].strip()
+                sections.setdefault(section, [])
+                continue
+            parts = line.lower().split()
+            if not parts:
+                continue
+            if section is None or len(parts) != 4:
+                raise ValueError(f"{handle.name}:{number}: expected 4 words after a ': section' line.")
+            ids = [index.get(w) for w in parts]
+            if None not in ids:
+                sections[section].append(tuple(ids))
+    right: dict[str, int] = {}
+    for name, questions in sections.items():
+        q = np.array(questions, dtype=int).reshape(-1, 4)
+        correct = 0
+        for start in range(0, len(q), batch_size):
+            a, b, c, d = q[start:start + batch_size].T
+            scores = (unit[b] - unit[a] + unit[c]) @ unit.T
+            rows = np.arange(len(a))
+            for excluded in (a, b, c):
+                scores[rows, excluded] = -np.inf
+            correct += int((scores.argmax(axis=1) == d).sum())
+        right[name] = correct
 
-    def accuracy(parts):
-        right = sum(len(s["correct"]) for s in parts)
-        total = right + sum(len(s["incorrect"]) for s in parts)
-        return right / total if total else float("nan")
+    def accuracy(names):
+        total = sum(len(sections[n]) for n in names)
+        return sum(right[n] for n in names) / total if total else float("nan")
 
-    named = [s for s in sections if s["section"] != "Total accuracy"]
-    syntactic = [s for s in named if s["section"].startswith("gram")]
-    semantic = [s for s in named if not s["section"].startswith("gram")]
-    return {"accuracy": float(score), "semantic": accuracy(semantic), "syntactic": accuracy(syntactic),
-            "sections": {s["section"]: accuracy([s]) for s in named},
-            "questions": sum(len(s["correct"]) + len(s["incorrect"]) for s in named)}
+    named = [n for n in sections if sections[n]]
+    syntactic = [n for n in named if n.startswith("gram")]
+    semantic = [n for n in named if not n.startswith("gram")]
+    return {"accuracy": accuracy(named), "semantic": accuracy(semantic), "syntactic": accuracy(syntactic),
+            "sections": {n: accuracy([n]) for n in named},
+            "questions": sum(len(sections[n]) for n in named)}
 
 
 def evaluate_similarity(keyed_vectors, path: str | None = None) -> dict:

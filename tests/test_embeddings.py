@@ -233,6 +233,16 @@ def test_evaluations_on_glove(tmp_path):
                          "quick quickly slow slowly\n")
     result = evaluate_analogies(load_glove(), path=str(questions))
     assert result["questions"] == 3 and 0 <= result["accuracy"] <= 1
+    # same rule as gensim's evaluate_word_analogies, only batched
+    from gensim.test.utils import datapath
+
+    first = tmp_path / "first.txt"
+    first.write_text("".join(open(datapath("questions-words.txt")).readlines()[:700]))
+    kv = load_glove()
+    ours = evaluate_analogies(kv, restrict_vocab=30_000, path=str(first))
+    score, sections = kv.evaluate_word_analogies(str(first), restrict_vocab=30_000)
+    assert ours["accuracy"] == pytest.approx(score)
+    assert ours["questions"] == sum(len(s["correct"]) + len(s["incorrect"]) for s in sections[:-1])
     assert set(result["sections"]) == {"capital-common-countries", "gram1-adjective-to-adverb"}
     assert result["semantic"] == result["sections"]["capital-common-countries"]
     similarity = evaluate_similarity(load_glove())
