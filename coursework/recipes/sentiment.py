@@ -74,7 +74,7 @@ class SentimentSettings:
     dropout: float = 0.3
     batch_size: int = 128
     learning_rate: float = 3e-3
-    epochs: int = 8
+    epochs: int = 6
     patience: int = 2  # early stopping on validation accuracy (best weights restored)
     bucket_boundaries: tuple[int, ...] | None = (8, 12, 16, 20, 26, 34)
 
