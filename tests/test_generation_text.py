@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from coursework.generation.search import sample_next
-from coursework.generation.text import (RecurrentStepper, _fast_sample, beam_search, generate,
+from coursework.generation.text import (RecurrentStepper, _sample_logits, beam_search, generate,
                                         next_token_probs, top_k_next)
 from coursework.models.generator import build_char_generator, build_word_lm
 
@@ -57,13 +57,19 @@ def test_word_model_step_equals_full_model_and_top_k():
     assert len(text.split()) == 5
 
 
-def test_fast_sampling_draws_exactly_like_sample_next():
-    probs = np.random.default_rng(0).dirichlet(np.ones(30)).astype("float32")
-    probs[3] = 0.0
-    for temperature in (0.2, 1.0, 1.5):
-        a, b = np.random.default_rng(7), np.random.default_rng(7)
-        assert [_fast_sample(probs, temperature, a) for _ in range(200)] == \
-               [sample_next(probs, temperature, b) for _ in range(200)]
+def test_sampling_from_logits_has_the_distribution_of_sample_next():
+    logits = np.random.default_rng(0).normal(0, 2, 12).astype("float32")
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    n = 20_000
+    for temperature in (0.3, 1.0, 1.5):
+        a, b = np.random.default_rng(1), np.random.default_rng(2)
+        fast = np.bincount([_sample_logits(logits, 1 / temperature, a) for _ in range(n)], minlength=12) / n
+        slow = np.bincount([sample_next(probs, temperature, b) for _ in range(n)], minlength=12) / n
+        expected = probs.astype("float64") ** (1 / temperature)
+        expected /= expected.sum()
+        np.testing.assert_allclose(fast, expected, atol=0.015)
+        np.testing.assert_allclose(slow, expected, atol=0.015)
 
 
 def test_generate_is_seeded_and_greedy_at_low_temperature(char_model):

@@ -82,7 +82,9 @@ def test_recipes_are_registered():
     assert settings_for("full").units == 128 and settings_for("full").cell == "lstm"
 
 
-def test_generate_cli_in_a_fresh_process(tmp_path):
+def test_generate_cli_in_a_fresh_process(tmp_path, capsys):
+    from coursework.cli import main
+
     model = build_char_generator(vocabulary=CHARS, window=None, units=8)
     path = tmp_path / "chars.keras"
     model.save(path)
@@ -95,6 +97,11 @@ def test_generate_cli_in_a_fresh_process(tmp_path):
     sampled = cli("--prompt", "ab", "--temperature", "0.7", "--length", "15", "--seed", "4")
     assert sampled.returncode == 0, sampled.stderr
     assert sampled.stdout.strip() == "ab" + expected
-    bad = cli("--prompt", "ab@", "--beam", "3")
-    assert bad.returncode == 1 and "outside the model's vocabulary: ['@']" in bad.stderr
-    assert "Traceback" not in bad.stderr
+    assert main(["generate", "--model", str(path), "--prompt", "ab@", "--beam", "3"]) == 1
+    assert "outside the model's vocabulary: ['@']" in capsys.readouterr().err
+    assert main(["generate", "--model", str(path), "--prompt", "ab", "--beam", "2", "--length", "5",
+                 "--samples", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(line.startswith("[") and "] ab" in line for line in lines)
+    assert main(["generate", "--model", str(tmp_path / "none.keras"), "--prompt", "ab"]) == 1
+    assert "not found" in capsys.readouterr().err

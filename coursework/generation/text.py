@@ -72,6 +72,19 @@ class _Recurrent:
             self.bias, self.recurrent_bias = bias[0], bias[1]
         if getattr(layer, "go_backwards", False) or getattr(layer, "stateful", False):
             raise ValueError(f"Layer {layer.name!r}: backwards or stateful layers are not supported.")
+        # Fast path for the default LSTM (sigmoid gates, tanh cell): sigmoid(z) = (tanh(z / 2) + 1) / 2,
+        # so with the i, f, o columns of the weights halved, ONE tanh gives all four gates.
+        self.fused = (self.kind == "lstm" and self.activation is np.tanh
+                      and self.recurrent_activation is _sigmoid)
+        if self.fused:
+            u = self.units
+            scale = np.full(4 * u, 0.5, dtype="float32")
+            scale[2 * u:3 * u] = 1.0
+            self.kernel = self.kernel * scale
+            self.recurrent_kernel = self.recurrent_kernel * scale
+            self.bias = self.bias * scale
+            self._gate_scale = np.where(scale == 0.5, 0.5, 1.0).astype("float32")
+            self._gate_shift = np.where(scale == 0.5, 0.5, 0.0).astype("float32")
 
     def zero_state(self, batch: int) -> list[np.ndarray]:
         shape = (batch, self.units)
@@ -81,6 +94,14 @@ class _Recurrent:
     def step(self, projected, state):
         """``projected`` = input @ kernel + bias, precomputed; returns (output, new_state)."""
         units = self.units
+        if self.kind == "lstm" and self.fused:
+            h, c = state
+            gates = np.tanh(projected + h @ self.recurrent_kernel)
+            gates *= self._gate_scale
+            gates += self._gate_shift
+            c = gates[:, units:2 * units] * c + gates[:, :units] * gates[:, 2 * units:3 * units]
+            h = gates[:, 3 * units:] * np.tanh(c)
+            return h, [h, c]
         if self.kind == "lstm":
             h, c = state
             z = projected + h @ self.recurrent_kernel
@@ -161,10 +182,9 @@ class RecurrentStepper:
         """All-zero recurrent state (what Keras starts every window with)."""
         return [s for layer in self.layers for s in layer.zero_state(batch)]
 
-    def step(self, token_ids, state):
-        """Advance a batch by one token: ``(probs (batch, vocab), new_state)``."""
-        ids = np.asarray(token_ids, dtype="int64").reshape(-1)
-        x = self._input_table[ids]
+    def logits(self, token_ids, state):
+        """Advance a batch by one token: ``(logits (batch, vocab), new_state)``; softmax gives ``step``."""
+        x = self._input_table[np.asarray(token_ids, dtype="int64").reshape(-1)]
         new_state, position = [], 0
         for index, layer in enumerate(self.layers):
             size = 2 if layer.kind == "lstm" else 1
@@ -174,7 +194,11 @@ class RecurrentStepper:
             new_state += layer_state
             position += size
         kernel, bias = self.dense
-        logits = x @ kernel + bias
+        return x @ kernel + bias, new_state
+
+    def step(self, token_ids, state):
+        """Advance a batch by one token: ``(probs (batch, vocab), new_state)``."""
+        logits, new_state = self.logits(token_ids, state)
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
@@ -277,18 +301,12 @@ def top_k_next(model, prompt: str, k: int = 5, skip: Sequence[str] = ("", "[UNK]
     return [(stepper.vocabulary[i], float(probs[i])) for i in ranked[:k]]
 
 
-def _fast_sample(probs: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
-    """:func:`sample_next` without its checks: same weights, and the same draw for the same ``rng``
-    (``Generator.choice`` with ``p`` is a cumulative sum searched with one ``rng.random()``)."""
-    if temperature < _GREEDY_BELOW:
-        return int(np.argmax(probs))
-    with np.errstate(divide="ignore"):
-        logits = np.log(probs.astype("float64")) / temperature
-    weights = np.exp(logits - logits.max())
-    weights /= weights.sum()
-    cdf = weights.cumsum()
-    cdf /= cdf[-1]
-    return int(cdf.searchsorted(rng.random(), side="right"))
+def _sample_logits(logits: np.ndarray, inverse_temperature: float, rng: np.random.Generator) -> int:
+    """Draw from ``softmax(logits / T)``, the distribution :func:`sample_next` draws from with the
+    probabilities ``softmax(logits)`` (``p ** (1/T)`` renormalised), with a handful of NumPy calls."""
+    weights = np.exp((logits - logits.max()) * inverse_temperature)
+    cdf = np.cumsum(weights)
+    return min(int(cdf.searchsorted(rng.random() * cdf[-1], side="right")), len(cdf) - 1)
 
 
 def generate(model, prompt: str, length: int = 200, temperature: float = 1.0,
@@ -300,7 +318,8 @@ def generate(model, prompt: str, length: int = 200, temperature: float = 1.0,
             :class:`RecurrentStepper`, to skip rebuilding it).
         prompt: text to continue (see the module docstring for how it is normalised).
         length: number of tokens to generate.
-        temperature: > 0; below 1e-3 it is greedy (argmax). Same draws as :func:`sample_next`.
+        temperature: > 0; below 1e-3 it is greedy (argmax). Same distribution as :func:`sample_next`
+            (computed from the logits, which skips the softmax of every step).
         seed / rng: a seed or a ``numpy.random.Generator`` for repeatable samples.
         stop_token: stop early after generating this token (e.g. ``"\\n"``, the end of a speech).
 
@@ -314,17 +333,24 @@ def generate(model, prompt: str, length: int = 200, temperature: float = 1.0,
     stepper = stepper_for(model)
     stop = None if stop_token is None else stepper.token_id(stop_token)
     rng = rng if rng is not None else np.random.default_rng(seed)
-    probs, state = stepper.read(stepper.encode(prompt))
-    probs = stepper.allowed(probs)
+    ids = stepper.encode(prompt)
+    state = stepper.zero_state(1)
+    for token in ids[:-1]:
+        _, state = stepper.logits(token[None], state)
+    token = ids[-1:].copy()
+    greedy = temperature < _GREEDY_BELOW
+    inverse_temperature = 1.0 / float(temperature)
+    banned = stepper.banned
     out: list[int] = []
-    token = np.zeros(1, dtype="int64")
-    for position in range(length):
-        token[0] = _fast_sample(probs, float(temperature), rng)
+    for _ in range(length):
+        logits, state = stepper.logits(token, state)
+        logits = logits[0]
+        if banned.size:
+            logits[banned] = -np.inf
+        token[0] = int(np.argmax(logits)) if greedy else _sample_logits(logits, inverse_temperature, rng)
         out.append(int(token[0]))
-        if token[0] == stop or position == length - 1:
+        if token[0] == stop:
             break
-        probs, state = stepper.allowed_step(token, state)
-        probs = probs[0]
     return stepper.decode(out)
 
 
