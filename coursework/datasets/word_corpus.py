@@ -72,7 +72,7 @@ class WordCorpus:
         return make_windows(blocks, window, stride, targets)
 
 
-def load_word_corpus(source: str | os.PathLike = "es", max_chars: int | None = None, max_tokens: int = 8000,
+def load_word_corpus(source: str | os.PathLike = "es", max_chars: int | None = None, max_tokens: int = 5000,
                      val_fraction: float = 0.1, n_blocks: int = 20) -> WordCorpus:
     """Load, split and vectorise a corpus (``"es"``, ``"en"`` or a UTF-8 file path) into word ids."""
     from coursework.datasets.char_corpus import load_corpus_text, split_blocks
@@ -87,5 +87,5 @@ def load_word_corpus(source: str | os.PathLike = "es", max_chars: int | None = N
     def encode(block: str) -> np.ndarray:
         return np.asarray(vectorizer(block), dtype="int32").reshape(-1)
 
-    return WordCorpus(vocabulary=list(vectorizer.get_vocabulary()),
+    return WordCorpus(vocabulary=[str(word) for word in vectorizer.get_vocabulary()],
                       train_blocks=[encode(b) for b in train_text], val_blocks=[encode(b) for b in val_text])

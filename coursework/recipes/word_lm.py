@@ -27,16 +27,16 @@ class WordLMSettings:
 
     source: str = "es"
     max_chars: int | None = None
-    max_tokens: int = 8000
+    max_tokens: int = 5000
     val_fraction: float = 0.1
     n_blocks: int = 20
     window: int = 20
     embedding_dim: int = 64
     units: int = 128
     epochs: int = 8
-    batch_size: int = 32
-    learning_rate: float = 5e-3
-    max_seconds: float | None = 360.0
+    batch_size: int = 64
+    learning_rate: float = 6e-3
+    max_seconds: float | None = 420.0
 
 
 def settings_for(profile: str | None = None) -> WordLMSettings:
@@ -140,7 +140,7 @@ register(Recipe(
     name="word-lm",
     summary="next-word prediction (top-k suggestions, sampling, beam search over words)",
     dataset="Spanish parliament speeches, TextVectorization words, contiguous-block split",
-    model="Embedding 64 → LSTM 128 → softmax over 8,000 words",
+    model="Embedding 64 → LSTM 128 → softmax over 5,000 words",
     metric="val_perplexity",
     train=train,
     notebook="04b_proxima_palabra.ipynb",
