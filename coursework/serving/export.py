@@ -101,7 +101,13 @@ def export_model(model, out_dir: str | os.PathLike, name: str | None = None, ver
         shutil.rmtree(saved_model)
 
     model.save(keras_file)
-    model.export(str(saved_model), format="tf_saved_model", verbose=False)
+    tf_logger = tf.get_logger()
+    level = tf_logger.level
+    tf_logger.setLevel("ERROR")  # keep "INFO: Assets written to ..." out of notebooks
+    try:
+        model.export(str(saved_model), format="tf_saved_model", verbose=False)
+    finally:
+        tf_logger.setLevel(level)
 
     reloaded = tf.saved_model.load(str(saved_model))
     serve = reloaded.signatures["serving_default"]
