@@ -53,8 +53,9 @@ def test_word_model_step_equals_full_model_and_top_k():
     top = top_k_next(model, "el señor", k=3)
     assert len(top) == 3 and all(word not in ("", "[UNK]") for word, _ in top)
     assert [p for _, p in top] == sorted((p for _, p in top), reverse=True)
-    text = generate(model, "el señor", length=5, temperature=0.7, seed=0)
-    assert len(text.split()) == 5
+    text = generate(model, "el señor", length=30, temperature=1.5, seed=0)
+    assert len(text.split()) == 30 and "[UNK]" not in text  # never padding nor [UNK]
+    assert all("[UNK]" not in t for t, _ in beam_search(model, "el", beam_width=3, max_length=6))
 
 
 def test_sampling_from_logits_has_the_distribution_of_sample_next():

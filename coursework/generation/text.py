@@ -14,7 +14,8 @@ Characters (``level="char"``): prompts are lowercased if the model's vocabulary 
 letters, whitespace runs become one space, rare characters map to their base letter
 (``"à"`` → ``"a"``); any other character outside the vocabulary raises ``ValueError`` listing it.
 Words (``level="word"``): prompts are standardised like ``TextVectorization`` (lowercase, no
-punctuation) and unknown words become ``"[UNK]"``. An empty prompt raises ``ValueError``.
+punctuation) and unknown words become ``"[UNK]"``; generation never emits ``""`` (padding) or
+``"[UNK]"``. An empty prompt raises ``ValueError``.
 
 Example:
     >>> from coursework.generation.text import generate, beam_search     # doctest: +SKIP
@@ -143,8 +144,9 @@ class RecurrentStepper:
         self.vocabulary: list[str] = list(vocab_layer.vocabulary)
         self.level: str = vocab_layer.level
         self._index = {token: i for i, token in enumerate(self.vocabulary)}
-        # Word models never emit the padding token ("" at id 0 of TextVectorization vocabularies).
-        self.banned = np.array([0] if self.level == "word" and self.vocabulary[0] == "" else [], dtype="int64")
+        # Word models never emit the padding "" nor the unknown-word "[UNK]" token (TextVectorization's 0, 1).
+        self.banned = np.array([self._index[t] for t in ("", "[UNK]") if self.level == "word" and t in self._index],
+                               dtype="int64")
         table = None  # (vocab, features): the input vector of each token id
         self.layers: list[_Recurrent] = []
         self.dense = None
@@ -205,7 +207,7 @@ class RecurrentStepper:
         return probs, new_state
 
     def allowed(self, probs: np.ndarray) -> np.ndarray:
-        """``probs`` with the banned tokens (word padding) set to zero and renormalised."""
+        """``probs`` with the banned tokens (``""`` and ``"[UNK]"`` of word models) zeroed and renormalised."""
         if self.banned.size == 0:
             return probs
         probs = np.array(probs, dtype="float32")
