@@ -69,6 +69,8 @@ def run_notebook(path: str | os.PathLike, profile: str | None = None, timeout: i
     try:
         client = nbclient.NotebookClient(
             nb, timeout=timeout, kernel_name="python3",
+            # C++ start-up logs of TensorFlow go to the terminal, not into the committed outputs.
+            extra_arguments=["--IPKernelApp.capture_fd_output=False"],
             resources={"metadata": {"path": str(path.parent)}},
             on_cell_executed=lambda **_: bar.update(1),
         )
