@@ -60,6 +60,7 @@ def test_splits_hold_out_numbers_and_are_repeatable():
     train, val, test = (set(splits.numbers[s]) for s in ("train", "validation", "test"))
     assert not (train & test) and not (train & val) and not (val & test)
     assert min(test) >= 100 and min(val) >= 100
+    assert all(" " in number_to_words(n) for n in test | val)          # one-word numbers: training
     assert len(train) + len(val) + len(test) == 2000
     assert splits.pairs("test")[0] == (number_to_words(splits.numbers["test"][0]),
                                        number_to_words(splits.numbers["test"][0], "en"))

@@ -24,7 +24,8 @@ FALLBACK = "Perdón, no te entendí. (Sorry, I didn't get that.)"
 
 
 class Seq2SeqBot(Bot):
-    """``reply(text)`` with a trained seq2seq model (greedy, or beam search with ``beam_width > 1``).
+    """``reply(text)`` with a trained seq2seq model (greedy, or beam search with ``beam_width > 1``;
+    beams are ranked by mean token log-probability and the best non-empty one is the reply).
 
     Args:
         model: a Keras model from ``build_seq2seq_translator`` (or a ``Seq2SeqTranslator``).
@@ -52,9 +53,11 @@ class Seq2SeqBot(Bot):
         """``(reply, mean token probability)``; the fallback has the confidence of the raw reply."""
         message = check_message(text)
         source = self.translator.encode([message])[0]
-        ids, log_prob = self.translator.beam_ids(source, beam_width=self.beam_width)[0]
-        confidence = math.exp(log_prob / (len(ids) + 1))
-        reply = self.translator._tokens_to_text(ids, drop_unknown=True)
+        candidates = self.translator.beam_ids(source, beam_width=self.beam_width,
+                                              length_normalization=True)
+        replies = [(self.translator._tokens_to_text(ids, drop_unknown=True),
+                    math.exp(log_prob / (len(ids) + 1))) for ids, log_prob in candidates]
+        reply, confidence = next(((r, c) for r, c in replies if r), replies[0])
         if not reply or (self.threshold is not None and confidence < self.threshold):
             return self.fallback, confidence
         return reply, confidence

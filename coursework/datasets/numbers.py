@@ -141,8 +141,9 @@ def make_number_translation_splits(n: int = 20_000, validation: float = 0.05, te
                                    max_digits: int = 6, seed: int = 0) -> NumberTranslationSplits:
     """Generate ``n`` distinct numbers and split them into train / validation / test.
 
-    Numbers below 100 always go to training (a model cannot guess the word *siete* without seeing
-    it); validation and test are drawn from the rest, so every held-out number is new to the model.
+    Numbers below 100 and the one-word numbers (*cien*, *doscientos*… *mil*) always go to training
+    (a model cannot guess the word *siete* without seeing it); validation and test are drawn from
+    the rest, so every held-out number is new to the model.
 
     Example:
         >>> splits = make_number_translation_splits(n=1000, seed=1)
@@ -166,13 +167,15 @@ def make_number_translation_splits(n: int = 20_000, validation: float = 0.05, te
         if value not in seen:
             seen.add(value)
             numbers.append(value)
-    small = [v for v in numbers if v < 100]
-    large = [v for v in numbers if v >= 100]
+    basic = [v for v in numbers if v < 100 or " " not in number_to_words(v)]
+    basic_set = set(basic)
+    large = [v for v in numbers if v not in basic_set]
     n_val, n_test = int(round(n * validation)), int(round(n * test))
     if n_val + n_test > len(large):
-        raise ValueError(f"Not enough numbers ≥ 100 for the held-out splits; raise n (got {n}).")
+        raise ValueError(f"Not enough numbers of two words or more for the held-out splits; raise n "
+                         f"(got {n}).")
     chosen = {"validation": large[:n_val], "test": large[n_val:n_val + n_test],
-              "train": large[n_val + n_test:] + small}
+              "train": large[n_val + n_test:] + basic}
     order = rng.permutation(len(chosen["train"]))
     chosen["train"] = [chosen["train"][i] for i in order]
     return NumberTranslationSplits(

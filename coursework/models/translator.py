@@ -449,33 +449,34 @@ class Seq2SeqTranslator:
         and the source mask are part of the search state, so the search repeats them with the beams
         (a batch of one becomes a batch of ``beam_width``).
 
-        By default ``[END]`` is made *absorbing* (a beam that said ``[END]`` keeps saying it with
-        probability 1) and no ``end_token`` is passed to the search, so every hypothesis competes
-        with its total log-probability until ``max_length``. This sidesteps a problem of the shared
-        search, which stops as soon as ``beam_width`` hypotheses have ended and drops the beams still
-        alive even when they score better (see docs/seq2seq.md). ``length_normalization=True`` uses
-        the shared search's own stop token and mean log-probability ranking instead.
+        ``[END]`` is made *absorbing* (a beam that said ``[END]`` keeps saying it with probability 1)
+        and no ``end_token`` is passed to the search, so every hypothesis competes with its total
+        log-probability until ``max_length``. This sidesteps a problem of the shared search, which
+        stops as soon as ``beam_width`` hypotheses have ended and drops the beams still alive even
+        when they score better (see docs/seq2seq.md). With ``length_normalization=True`` the final
+        beams are re-ranked by mean log-probability per token (``[END]`` included), which stops
+        the search from preferring very short outputs (useful for chat replies).
         """
         from coursework.generation.search import beam_search_steps
 
         max_length = self._check_max_length(max_length)
         state = self._encoder_state(np.asarray(source_row, dtype="int32").reshape(1, -1))
-        absorbing = not length_normalization
 
         def step(token_ids, beam_state):
             probs, new_state, _ = self._step(token_ids, beam_state)
             ended = np.asarray(token_ids) == self.end_id
-            if absorbing and ended.any():
+            if ended.any():
                 probs = probs.copy()
                 probs[ended] = 0.0
                 probs[ended, self.end_id] = 1.0
             return probs, new_state
 
         results = beam_search_steps(step, state, self.start_id, beam_width, max_length,
-                                    end_token=None if absorbing else self.end_id,
-                                    length_normalization=length_normalization)
+                                    end_token=None, length_normalization=False)
         cut = [(ids[:ids.index(self.end_id)] if self.end_id in ids else ids, score)
                for ids, score in results]
+        if length_normalization:
+            cut.sort(key=lambda item: -item[1] / (len(item[0]) + 1))
         return cut
 
     def alignment(self, text: str, max_length: int | None = None):

@@ -33,7 +33,7 @@ class TranslatorSettings:
     cell: str = "gru"
     units: int = 128
     embedding_dim: int = 64
-    epochs: int = 6
+    epochs: int = 5
     batch_size: int = 128
     learning_rate: float = 3e-3
     target_exact_match: float | None = 0.995
@@ -43,8 +43,8 @@ class TranslatorSettings:
 def settings_for(profile: str | None = None, **overrides) -> TranslatorSettings:
     """The recipe's settings for a profile (``ci``: fewer numbers and epochs), with overrides."""
     base = pick(full=TranslatorSettings(),
-                ci=TranslatorSettings(n=6_000, epochs=4, batch_size=64, target_exact_match=None,
-                                      validation_size=200),
+                ci=TranslatorSettings(n=4_000, epochs=3, batch_size=64, target_exact_match=None,
+                                      validation_size=100),
                 profile=profile)
     return dataclasses.replace(base, **overrides)
 
