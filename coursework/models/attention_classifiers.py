@@ -202,3 +202,25 @@ def truncation_report(lengths, max_len: int, what: str = "texts") -> float:
                       f"longer than {max_len} tokens and will be truncated (the first {max_len} kept).",
                       UserWarning, stacklevel=2)
     return too_long / max(len(lengths), 1)
+
+
+def plot_word_weights(words, weights, title: str, ax=None):
+    """Bar chart of one weight per word (e.g. ``AttentionPooling``'s α), words on the x axis.
+
+    Example:
+        >>> plot_word_weights(["muy", "buena"], [0.3, 0.7], "α por palabra")   # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    weights = np.asarray(weights, dtype=float)
+    if len(words) != len(weights):
+        raise ValueError(f"{len(words)} words but {len(weights)} weights.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(4, 0.55 * len(words) + 1.5), 3))
+    ax.bar(range(len(words)), weights, color="tab:orange")
+    ax.set_xticks(range(len(words)), words, rotation=60, ha="right")
+    ax.set_title(title)
+    ax.set_xlabel("palabra")
+    ax.set_ylabel("peso de atención α")
+    ax.grid(axis="y", alpha=0.3)
+    return ax

@@ -302,7 +302,7 @@ def train_bert_classifier(data, settings: BertSettings = BertSettings(), backbon
     dataset, steps = _bucketed_dataset(x_train, y_train, settings.batch_size, seed)
     with Timer() as t:
         history = model.fit(dataset.repeat(), steps_per_epoch=steps, epochs=settings.finetune_epochs,
-                            verbose=verbose)
+                            verbose=verbose, shuffle=False)  # the dataset shuffles its batches
     seconds["finetune"] = t.seconds
     seconds["finetune_per_epoch"] = t.seconds / settings.finetune_epochs
     with Timer() as t:
@@ -414,9 +414,12 @@ def split_sentences(text: str, min_words: int = 4) -> list[str]:
 def spanish_tokenizer(texts, vocabulary_size: int = 4000):
     """A lower-cased WordPiece ``BertTokenizer`` whose vocabulary is learned from ``texts``."""
     import keras_hub
+    import tensorflow as tf
 
+    # A list would be read as file names: pass the sentences as a dataset.
     vocab = keras_hub.tokenizers.compute_word_piece_vocabulary(
-        np.array(texts, dtype=object), vocabulary_size=vocabulary_size, lowercase=True,
+        tf.data.Dataset.from_tensor_slices(np.array(texts, dtype=object)).batch(1000),
+        vocabulary_size=vocabulary_size, lowercase=True,
         reserved_tokens=list(SPECIAL_TOKENS))
     return keras_hub.models.BertTokenizer(vocabulary=vocab, lowercase=True)
 
@@ -456,6 +459,38 @@ def masked_lm_dataset(texts, tokenizer, sequence_length: int = 64, mask_rate: fl
     return ds.batch(batch_size).map(prepare, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2)
 
 
+@dataclasses.dataclass(frozen=True)
+class MaskedLMSettings:
+    """Sizes of the masked-LM pre-training demo on the Spanish speeches."""
+
+    n_sentences: int = 4000
+    vocabulary_size: int = 4000
+    sequence_length: int = 64
+    num_layers: int = 2
+    hidden_dim: int = 128
+    epochs: int = 2
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+
+
+def masked_lm_settings_for(profile: str | None = None) -> MaskedLMSettings:
+    """``full``: 4,000 sentences, 2 epochs; ``ci``: 1,500 sentences, 2 epochs, a smaller vocabulary."""
+    from coursework.profiles import pick
+
+    return pick(full=MaskedLMSettings(),
+                ci=MaskedLMSettings(n_sentences=1500, vocabulary_size=2000, epochs=2, hidden_dim=64),
+                profile=profile)
+
+
+def spanish_sentences(n: int, seed: int = 0) -> list[str]:
+    """``n`` sentences (4+ words) of the Spanish parliament speeches, in a fixed random order."""
+    from coursework.datasets.corpora import load_spanish_speeches
+
+    sentences = [s for doc in load_spanish_speeches() for s in split_sentences(doc)]
+    order = np.random.default_rng(seed).permutation(len(sentences))
+    return [sentences[i] for i in order[:n]]
+
+
 def build_masked_lm(backbone, learning_rate: float = 1e-3):
     """``keras_hub.models.BertMaskedLM`` on ``backbone`` (no preprocessor), compiled with a weighted
     sparse cross-entropy on the masked positions and their accuracy."""
@@ -463,6 +498,7 @@ def build_masked_lm(backbone, learning_rate: float = 1e-3):
     import keras_hub
 
     model = keras_hub.models.BertMaskedLM(backbone, preprocessor=None)
+    set_backbone_trainable(backbone, True)  # its pooled_dense gets no gradient from the MLM loss
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
