@@ -67,14 +67,17 @@ def tokenize(text: str) -> list[str]:
 
 
 def detokenize(tokens: Sequence[str]) -> str:
-    """Join tokens back into text: no spaces around ``-``, none before ``.,!?;:`` or after ``¿¡``.
+    """Join tokens back into text: no spaces around ``-`` and apostrophes, none before ``.,!?;:`` or
+    after ``¿¡``.
 
     Example:
         >>> detokenize(["twenty", "-", "one", "thousand"]), detokenize(["¿", "qué", "tal", "?"])
         ('twenty-one thousand', '¿qué tal?')
+        >>> detokenize(["i", "'", "m", "fine", "."])
+        "i'm fine."
     """
     text = " ".join(tokens)
-    text = re.sub(r"\s*-\s*", "-", text)
+    text = re.sub(r"\s*([-'’])\s*", r"\1", text)
     text = re.sub(r"\s+([.,!?;:%)])", r"\1", text)
     text = re.sub(r"([¿¡(])\s+", r"\1", text)
     return text.strip()
