@@ -83,6 +83,13 @@ def test_serve_fails_early_on_a_missing_model(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error:") and "not found" in err
     assert main(["serve", "--model", "m.keras", "--port", "70000"]) == 2
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["serve", "--model", str(tmp_path / "missing.keras"), "--port", str(port)]) == 1
+        err = capsys.readouterr().err
+        assert f"Cannot listen on 127.0.0.1:{port}" in err
 
 
 def test_server_process_reports_a_server_that_cannot_start(tmp_path):

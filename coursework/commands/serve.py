@@ -52,7 +52,11 @@ def default_name(path: str) -> str:
 
 
 def bind(host: str, port: int):
-    """A listening TCP socket on ``host:port``, with a clear error when it cannot be had."""
+    """A TCP socket bound to ``host:port`` (not yet listening), with a clear error when it cannot be had.
+
+    Binding first makes a taken port fail at once, before the model loads; listening only after the
+    model is loaded means no client waits on a half-started server (connections are refused instead).
+    """
     import socket
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -63,8 +67,6 @@ def bind(host: str, port: int):
     except OSError as exc:
         sock.close()
         raise ValueError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
-    sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
 
 
@@ -94,13 +96,18 @@ def run(args) -> int:
 
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
     name = check_model_name(args.name or default_name(args.model))
-    predictor = Predictor.load(args.model, labels=labels)  # once, before the port opens
+    sock = bind(args.host, args.port)  # a taken port fails now, not after loading the model
+    try:
+        predictor = Predictor.load(args.model, labels=labels)  # once, before the port opens
+    except BaseException:
+        sock.close()
+        raise
 
     import uvicorn
 
     from coursework.serving.app import create_app
 
-    sock = bind(args.host, args.port)
+    sock.listen(2048)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     config = uvicorn.Config(create_app(predictor, name=name), log_level="info",
