@@ -4,7 +4,7 @@ Example:
     >>> import numpy as np
     >>> train = [np.array([0, 1, 0, 1, 0, 1])]
     >>> round(ngram_perplexity(train, train, vocab_size=2, order=2, alpha=1e-3), 3)  # 0→1→0 always
-    1.002
+    1.0
 """
 
 from __future__ import annotations
