@@ -92,3 +92,17 @@ def test_bad_search_arguments():
         beam_search_steps(bigram_step, np.zeros(1), 0, 0, 5)
     with pytest.raises(ValueError, match="max_length"):
         beam_search_steps(bigram_step, np.zeros(1), 0, 2, 0)
+
+
+def test_finished_beams_do_not_cut_off_better_running_ones():
+    # After two steps two short hypotheses have ended, but the running "a a" goes on to end with a
+    # better mean log-probability; it must win (an early stop used to drop it).
+    end, a = 0, 1
+    tables = {1: [0.3, 0.5, 0.2], 2: [0.45, 0.5, 0.05], 3: [0.99, 0.005, 0.005]}
+
+    def step(tokens, position):
+        return np.array([tables[int(p) + 1] for p in position]), position + 1
+
+    results = beam_search_steps(step, np.zeros(1), 9, beam_width=2, max_length=5, end_token=end)
+    assert results[0][0] == [a, a, end]
+    assert results[0][1] == pytest.approx(np.log(0.5 * 0.5 * 0.99) / 3)

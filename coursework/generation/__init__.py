@@ -6,5 +6,8 @@ token. Character, word and translation models each provide their own step functi
 """
 
 from coursework.generation.search import beam_search_steps, sample_next
+from coursework.generation.text import (RecurrentStepper, beam_search, generate, next_token_probs,
+                                        top_k_next)
 
-__all__ = ["beam_search_steps", "sample_next"]
+__all__ = ["RecurrentStepper", "beam_search", "beam_search_steps", "generate", "next_token_probs",
+           "sample_next", "top_k_next"]

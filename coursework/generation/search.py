@@ -55,6 +55,16 @@ def _take(state, index: np.ndarray):
     return np.asarray(state)[index]
 
 
+def _settled(finished, beam_width: int, best_running_score: float) -> bool:
+    """True once ``beam_width`` beams have finished and none still running scores better than the
+    worst of them. Exact for summed log-probabilities (they only fall as a beam grows); for
+    length-normalised scores it is the usual heuristic bound."""
+    if len(finished) < beam_width:
+        return False
+    kth_best = sorted((s for _, s in finished), reverse=True)[beam_width - 1]
+    return best_running_score <= kth_best
+
+
 def beam_search_steps(step: StepFn, state, last_token: int, beam_width: int, max_length: int,
                       end_token: int | None = None, length_normalization: bool = True,
                       first_probs: np.ndarray | None = None) -> list[tuple[list[int], float]]:
@@ -67,8 +77,9 @@ def beam_search_steps(step: StepFn, state, last_token: int, beam_width: int, max
         last_token: the prompt's last token id, fed at the first step unless ``first_probs`` is given.
         beam_width: number of beams (1 = greedy decoding).
         max_length: maximum number of generated tokens.
-        end_token: a token that finishes a beam (it is kept in the output). Search stops once
-            ``beam_width`` beams have finished or after ``max_length`` tokens.
+        end_token: a token that finishes a beam (it is kept in the output). Search stops after
+            ``max_length`` tokens, or once ``beam_width`` beams have finished and no running beam
+            scores better than them; running beams still compete in the final ranking.
         length_normalization: rank by mean log-probability per token (seed deck 003) instead of the
             sum, so longer sequences are not penalised.
         first_probs: the next-token distribution after the prompt, when already known.
@@ -112,14 +123,14 @@ def beam_search_steps(step: StepFn, state, last_token: int, beam_width: int, max
                 keep_logp.append(float(flat[flat_index]))
             if len(keep_rows) == beam_width:
                 break
-        if not keep_rows or len(finished) >= beam_width:
-            sequences, log_probs = [], np.zeros(0)
-            break
         sequences = [sequences[r] + [t] for r, t in zip(keep_rows, keep_tokens)]
         log_probs = np.array(keep_logp)
+        if not keep_rows or _settled(finished, beam_width, score(max(keep_logp), position + 1)):
+            break
         state = _take(state, np.array(keep_rows))
         tokens = np.array(keep_tokens)
         probs = None
+    # Beams still running at the end compete with the finished ones (they may score better).
     finished += [(s, score(float(lp), len(s))) for s, lp in zip(sequences, log_probs)]
     finished.sort(key=lambda item: -item[1])
     return finished[:beam_width]
