@@ -3,5 +3,6 @@
 from coursework.bots.base import Bot, check_message
 from coursework.bots.intent import IntentBot
 from coursework.bots.retrieval import RetrievalBot
+from coursework.bots.seq2seq import Seq2SeqBot, load_seq2seq_bot
 
-__all__ = ["Bot", "IntentBot", "RetrievalBot", "check_message"]
+__all__ = ["Bot", "IntentBot", "RetrievalBot", "Seq2SeqBot", "check_message", "load_seq2seq_bot"]
