@@ -36,6 +36,7 @@ def load_model(path: str | os.PathLike):
     import keras
 
     import coursework.layers  # noqa: F401  (registers the package's serialisable layers)
+    import coursework.models.bert  # noqa: F401  (registers the BERT text preprocessor layer)
 
     source = pathlib.Path(path)
     if not source.is_file():
