@@ -366,6 +366,9 @@ class BertTextPreprocessor(keras.layers.Layer):
         self.preprocessor = keras_hub.models.BertTextClassifierPreprocessor(
             tokenizer, sequence_length=self.sequence_length)
 
+    def build(self, input_shape):
+        self.built = True  # no weights: the vocabulary lives in the config
+
     def call(self, inputs):
         from keras import ops
 
