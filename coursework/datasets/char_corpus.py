@@ -219,14 +219,12 @@ def make_windows(blocks: Sequence[np.ndarray], window: int, stride: int | None =
     return np.concatenate(xs), np.concatenate(ys)
 
 
-@dataclasses.dataclass
-class CharCorpus:
-    """A normalised corpus split into contiguous train/validation blocks, encoded with a vocabulary."""
+class BlockSplitMixin:
+    """Sizes and windows of a corpus held as ``train_blocks`` / ``val_blocks`` of token ids
+    (shared by the character and word corpora)."""
 
-    vocab: CharVocabulary
     train_blocks: list[np.ndarray]
     val_blocks: list[np.ndarray]
-    source: str = "es"
 
     @property
     def n_train(self) -> int:
@@ -237,11 +235,22 @@ class CharCorpus:
         return int(sum(len(b) for b in self.val_blocks))
 
     def windows(self, split: str, window: int, stride: int | None = None, targets: str = "sequence"):
-        """``make_windows`` over the blocks of ``split`` (``"train"`` or ``"validation"``)."""
+        """``make_windows`` over the blocks of ``split`` (``"train"`` or ``"validation"``): windows
+        never cross a block boundary."""
         blocks = {"train": self.train_blocks, "validation": self.val_blocks}.get(split)
         if blocks is None:
             raise ValueError(f"split must be 'train' or 'validation', got {split!r}.")
         return make_windows(blocks, window, stride, targets)
+
+
+@dataclasses.dataclass
+class CharCorpus(BlockSplitMixin):
+    """A normalised corpus split into contiguous train/validation blocks, encoded with a vocabulary."""
+
+    vocab: CharVocabulary
+    train_blocks: list[np.ndarray]
+    val_blocks: list[np.ndarray]
+    source: str = "es"
 
     def text(self, split: str = "train") -> str:
         """Decoded text of a split's blocks, joined with :data:`DOC_SEPARATOR`."""

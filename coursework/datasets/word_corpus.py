@@ -20,6 +20,8 @@ import string
 
 import numpy as np
 
+from coursework.datasets.char_corpus import BlockSplitMixin
+
 PUNCTUATION = string.punctuation + "¿¡«»"
 PUNCTUATION_PATTERN = "[" + re.escape(PUNCTUATION) + "]"
 
@@ -47,29 +49,12 @@ def make_vectorizer(max_tokens: int = 8000, vocabulary=None):
 
 
 @dataclasses.dataclass
-class WordCorpus:
+class WordCorpus(BlockSplitMixin):
     """Word ids of the train/validation blocks and the vocabulary (id order)."""
 
     vocabulary: list[str]
     train_blocks: list[np.ndarray]
     val_blocks: list[np.ndarray]
-
-    @property
-    def n_train(self) -> int:
-        return int(sum(len(b) for b in self.train_blocks))
-
-    @property
-    def n_val(self) -> int:
-        return int(sum(len(b) for b in self.val_blocks))
-
-    def windows(self, split: str, window: int, stride: int | None = None, targets: str = "sequence"):
-        """Input windows and next-word targets cut inside each block of ``split``."""
-        from coursework.datasets.char_corpus import make_windows
-
-        blocks = {"train": self.train_blocks, "validation": self.val_blocks}.get(split)
-        if blocks is None:
-            raise ValueError(f"split must be 'train' or 'validation', got {split!r}.")
-        return make_windows(blocks, window, stride, targets)
 
 
 def load_word_corpus(source: str | os.PathLike = "es", max_chars: int | None = None, max_tokens: int = 5000,
