@@ -8,20 +8,7 @@ Example:
 
 from __future__ import annotations
 
-import argparse
-
-
-def _positive(kind):
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-        return value
-
-    return parse
+from coursework.commands import positive
 
 
 def register(subparsers) -> None:
@@ -30,14 +17,14 @@ def register(subparsers) -> None:
                         help="a .keras model saved by `train char-generator|word-lm --save PATH`")
     parser.add_argument("--prompt", required=True, help="text to continue")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--temperature", type=_positive(float), default=None,
+    mode.add_argument("--temperature", type=positive(float), default=None,
                       help="sampling temperature (default 0.5; lower = more conservative)")
-    mode.add_argument("--beam", type=_positive(int), default=None, metavar="K",
+    mode.add_argument("--beam", type=positive(int), default=None, metavar="K",
                       help="beam search with K beams instead of sampling")
-    parser.add_argument("--length", type=_positive(int), default=None,
+    parser.add_argument("--length", type=positive(int), default=None,
                         help="tokens to generate (default 200 characters / 20 words)")
     parser.add_argument("--seed", type=int, default=None, help="random seed for sampling")
-    parser.add_argument("--samples", type=_positive(int), default=1,
+    parser.add_argument("--samples", type=positive(int), default=1,
                         help="number of samples, or of beams shown with --beam (default 1)")
     parser.set_defaults(handler=run)
 

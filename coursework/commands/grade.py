@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from coursework.commands import positive
+
 import sys
 
 
@@ -12,13 +14,13 @@ def register(subparsers) -> None:
                         help="submission folders (with --collect: JSON result files or folders)")
     parser.add_argument("--reference", default=None,
                         help="folder of reference (or released) notebooks (default: ./notebooks)")
-    parser.add_argument("--jobs", type=_positive(int), default=1,
+    parser.add_argument("--jobs", type=positive(int), default=1,
                         help="submissions graded in parallel (default 1)")
-    parser.add_argument("--timeout", type=_positive(float), default=300.0,
+    parser.add_argument("--timeout", type=positive(float), default=300.0,
                         help="per-cell wall-clock limit in seconds (default 300)")
-    parser.add_argument("--submission-timeout", type=_positive(float), default=1800.0,
+    parser.add_argument("--submission-timeout", type=positive(float), default=1800.0,
                         help="wall-clock limit for all notebooks of one submission (default 1800)")
-    parser.add_argument("--memory-mb", type=_positive(int), default=4096,
+    parser.add_argument("--memory-mb", type=positive(int), default=4096,
                         help="memory limit of one running notebook in MiB (default 4096)")
     parser.add_argument("--network", choices=("auto", "none", "require"), default="auto",
                         help="network isolation: auto (namespace when possible), none, require")
@@ -30,20 +32,6 @@ def register(subparsers) -> None:
                         help="merge JSON results (e.g. of each student's CI run) instead of grading")
     parser.add_argument("--quiet", action="store_true", help="do not print the Markdown report")
     parser.set_defaults(handler=run)
-
-
-def _positive(kind):
-    def parse(text: str):
-        import argparse
-
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-        return value
-    return parse
 
 
 def run(args) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from coursework.commands import positive
+
 import json
 
 from coursework.profiles import PROFILES
@@ -13,7 +15,7 @@ def register(subparsers) -> None:
                         help="task name(s) (see `coursework tasks`), or `all`")
     parser.add_argument("--profile", choices=PROFILES, default=None,
                         help="run size: full (default) or ci (small and fast)")
-    parser.add_argument("--epochs", type=_positive_int, default=None,
+    parser.add_argument("--epochs", type=positive(int), default=None,
                         help="maximum number of epochs (default: the profile's)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--save", metavar="PATH", default=None,
@@ -21,18 +23,6 @@ def register(subparsers) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object instead of a table")
     parser.set_defaults(handler=run)
-
-
-def _positive_int(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def run(args) -> int:
