@@ -45,6 +45,22 @@ class StopAtTarget(keras.callbacks.Callback):
                 self.model.stop_training = True
 
 
+class StopAfterSeconds(keras.callbacks.Callback):
+    """Stop training at the end of the first epoch that ends past ``seconds`` of wall time
+    (``None``: never). Keeps a full-profile run inside its time budget on a slow machine."""
+
+    def __init__(self, seconds: float | None):
+        super().__init__()
+        self.seconds = seconds
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.seconds is not None and time.perf_counter() - self._start > self.seconds:
+            self.model.stop_training = True
+
+
 class Timer:
     """Context manager measuring wall seconds: ``with Timer() as t: ...; t.seconds``."""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 
 from coursework.profiles import pick
 from coursework.recipes import Recipe, TrainConfig, TrainResult, register
@@ -71,25 +70,12 @@ def build_model(corpus, settings: CharGeneratorSettings):
                                 cell=settings.cell, return_sequences=True)
 
 
-def stop_after(seconds: float | None):
-    """A Keras callback that stops training at the end of the first epoch past ``seconds`` of wall time."""
-    import keras
-
-    class StopAfter(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            if seconds is not None and time.perf_counter() - self.start > seconds:
-                self.model.stop_training = True
-
-    return StopAfter()
-
-
 def fit(model, corpus, settings: CharGeneratorSettings, epochs: int | None = None, verbose: int = 1,
         extra_callbacks=()):
     """Compile (Adam, sparse cross-entropy) and train on windows of ``settings.window`` characters; returns the ``History``."""
     import keras
+
+    from coursework.training import StopAfterSeconds
 
     x_train, y_train = corpus.windows("train", settings.window, stride=settings.stride)
     x_val, y_val = corpus.windows("validation", settings.window)
@@ -98,7 +84,7 @@ def fit(model, corpus, settings: CharGeneratorSettings, epochs: int | None = Non
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     callbacks = [keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=1, min_lr=1e-4,
                                                    verbose=0),
-                 stop_after(settings.max_seconds), *extra_callbacks]
+                 StopAfterSeconds(settings.max_seconds), *extra_callbacks]
     return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs or settings.epochs,
                      batch_size=settings.batch_size, shuffle=True, callbacks=callbacks, verbose=verbose)
 

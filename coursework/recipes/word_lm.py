@@ -68,7 +68,7 @@ def fit(model, corpus, settings: WordLMSettings, epochs: int | None = None, verb
     """Compile (Adam, sparse cross-entropy, top-5 accuracy) and train; returns the Keras ``History``."""
     import keras
 
-    from coursework.recipes.char_generator import stop_after
+    from coursework.training import StopAfterSeconds
 
     x_train, y_train = corpus.windows("train", settings.window)
     x_val, y_val = corpus.windows("validation", settings.window)
@@ -78,7 +78,7 @@ def fit(model, corpus, settings: WordLMSettings, epochs: int | None = None, verb
     callbacks = [keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=1, min_lr=1e-4,
                                                    verbose=0),
                  keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True),
-                 stop_after(settings.max_seconds), *extra_callbacks]
+                 StopAfterSeconds(settings.max_seconds), *extra_callbacks]
     return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs or settings.epochs,
                      batch_size=settings.batch_size, shuffle=True, callbacks=callbacks, verbose=verbose)
 
