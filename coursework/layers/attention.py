@@ -89,7 +89,7 @@ def scaled_dot_product_attention(query, key, value, mask=None):
         >>> import numpy as np
         >>> q = np.array([[[1.0, 0.0]]], "float32"); k = np.array([[[1.0, 0.0], [0.0, 1.0]]], "float32")
         >>> _, w = scaled_dot_product_attention(q, k, k)
-        >>> np.round(w.numpy(), 3).tolist()
+        >>> np.round(w.numpy().astype(float), 3).tolist()
         [[[0.67, 0.33]]]
     """
     query, key, value = (ops.convert_to_tensor(t) for t in (query, key, value))

@@ -7,7 +7,7 @@
 Example:
     >>> import numpy as np
     >>> pe = SinusoidalPositionalEncoding()(np.zeros((1, 4, 6), "float32"))
-    >>> np.round(pe.numpy()[0, 1, :2], 4).tolist()   # position 1: sin(1), cos(1)
+    >>> np.round(pe.numpy()[0, 1, :2].astype(float), 4).tolist()   # position 1: sin(1), cos(1)
     [0.8415, 0.5403]
 """
 

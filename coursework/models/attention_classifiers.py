@@ -58,7 +58,7 @@ def build_self_attention_classifier(vocab_size: int, embedding_dim: int = 60, de
 
     Example:
         >>> build_self_attention_classifier(50, 8, dense_units=4).count_params()
-        597
+        585
     """
     import keras
 
