@@ -201,3 +201,20 @@ def test_page_is_served_with_a_strict_content_security_policy(server):
         csp = response.headers["Content-Security-Policy"]
     assert response.status == 200 and 'id="predict"' in html
     assert "default-src 'none'" in csp and "connect-src 'self'" in csp
+
+
+def test_listening_socket_turns_nagle_off_for_accepted_connections():
+    """Keep-alive answers must not wait ~40 ms for a delayed ACK: accepted sockets need TCP_NODELAY
+    and a TCP ``proto`` (asyncio only sets TCP_NODELAY itself when ``proto`` says TCP)."""
+    from coursework.commands.serve import bind
+
+    listener = bind("127.0.0.1", 0)
+    try:
+        listener.listen(1)
+        with socket.create_connection(listener.getsockname()[:2]):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.proto == socket.IPPROTO_TCP
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listener.close()
