@@ -93,3 +93,39 @@ def test_real_minilm_loads_offline_and_gives_contextual_vectors():
     assert sim[0, 1] > max(sim[0, 2], sim[0, 3]) and sim[2, 3] > max(sim[2, 0], sim[2, 1])
     with pytest.raises(ValueError, match="does not occur"):
         bert.contextual_vectors(backbone, tokenizer, ["No such word here."], "bank")
+
+
+def test_two_phase_fine_tuning_keeps_the_word_piece_table_frozen_and_watches_validation():
+    rng = np.random.default_rng(0)
+    good, bad = ["good", "great", "film"], ["bad", "dull", "movie"]
+
+    def split(n):
+        labels = rng.integers(0, 2, n)
+        texts = [" ".join(rng.choice(good if y else bad, size=int(rng.integers(2, 9)))) for y in labels]
+        return _Split(texts, labels)
+
+    data = {"train": split(64), "validation": split(24), "test": split(24)}
+    backbone = bert.build_tiny_bert(len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32,
+                                    max_sequence_length=16)
+    table = backbone.get_layer("token_embedding").get_weights()[0].copy()
+    block = [w.copy() for w in backbone.get_layer("transformer_layer_0").get_weights()]
+    settings = bert.BertSettings(sequence_length=16, head_epochs=2, finetune_epochs=2, batch_size=8,
+                                 finetune_learning_rate=1e-2, freeze_token_embedding=True)
+    run = bert.train_bert_classifier(data, settings, backbone=backbone, tokenizer=_tokenizer(), verbose=0)
+
+    np.testing.assert_array_equal(backbone.get_layer("token_embedding").get_weights()[0], table)
+    moved = backbone.get_layer("transformer_layer_0").get_weights()
+    assert any(not np.allclose(a, b) for a, b in zip(moved, block))  # the rest did fine-tune
+    assert len(run["history"]["val_accuracy"]) == 2
+    m = run["metrics"]
+    assert m["n_train"] == 64 and m["n_test"] == 24 and 0 <= m["accuracy"] <= 1
+    assert m["val_accuracy"] == run["history"]["val_accuracy"][-1]
+    assert run["test_probabilities"].shape == (24,)
+
+
+class _Split:
+    def __init__(self, texts, labels):
+        self.texts, self.labels = texts, np.asarray(labels)
+
+    def __len__(self):
+        return len(self.texts)
