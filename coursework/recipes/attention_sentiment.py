@@ -111,7 +111,8 @@ def fit_word_classifier(body, data, vectorizer, settings: WordSettings, epochs: 
     stop = keras.callbacks.EarlyStopping("val_accuracy", patience=settings.patience, mode="max",
                                          restore_best_weights=True)
     history = body.fit(train, validation_data=val, epochs=epochs or settings.epochs,
-                       callbacks=[timer, stop], verbose=verbose)
+                       callbacks=[timer, stop], verbose=verbose,
+                       shuffle=False)  # make_dataset already shuffles the training batches
     _, accuracy = body.evaluate(test, verbose=0)
     return {"history": history.history, "accuracy": float(accuracy),
             "val_accuracy": float(max(history.history["val_accuracy"])),
