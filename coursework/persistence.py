@@ -46,20 +46,3 @@ def load_model(path: str | os.PathLike):
     except (ValueError, OSError) as exc:
         raise ValueError(f"Could not load model {str(source)!r}: {exc}") from exc
 
-
-def drop_optimizer_state(model, loss="binary_crossentropy", metrics=("accuracy",)):
-    """Recompile ``model`` with a fresh, unbuilt optimizer so ``save`` writes no optimizer moments.
-
-    A model trained with Adam carries two extra numbers per trainable weight; a ``.keras`` file
-    meant for prediction does not need them (for MiniLM this is the difference between ~180 MB and
-    ~90 MB). The weights are untouched; training again starts a new optimizer.
-
-    Example:
-        >>> import keras, numpy as np
-        >>> m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-        >>> m.compile("adam", "mse"); _ = m.fit(np.ones((4, 2)), np.ones(4), verbose=0)
-        >>> m.optimizer.built, drop_optimizer_state(m, loss="mse", metrics=()).optimizer.built
-        (True, False)
-    """
-    model.compile(loss=loss, metrics=list(metrics))
-    return model

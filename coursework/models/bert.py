@@ -346,8 +346,9 @@ def train_bert_classifier(data, settings: BertSettings = BertSettings(), backbon
 
     # Phase 1: frozen backbone, new head.
     with Timer() as t:
-        f_train = encode(backbone, x_train, progress=verbose > 0)
-        f_test = encode(backbone, x_test, progress=verbose > 0)
+        # Progress bars only at verbose=1 (verbose=2 means one line per epoch, as in Keras).
+        f_train = encode(backbone, x_train, progress=verbose == 1)
+        f_test = encode(backbone, x_test, progress=verbose == 1)
     seconds["encode"] = t.seconds
     features = keras.Input((backbone.hidden_dim,))
     head = keras.Model(features, model.get_layer("probability")(model.get_layer("head_dropout")(features)))
@@ -393,14 +394,20 @@ def raw_text_bert_classifier(preprocessor, model, name: str = "bert_sentiment"):
     The KerasHub preprocessor is wrapped in :func:`text_preprocessor_layer`, whose config carries the
     vocabulary, so ``keras.saving.load_model("x.keras")`` works in a fresh process (KerasHub's own
     preprocessor gets its vocabulary only after the model graph is rebuilt, and fails there). Query
-    it with ``predict(np.array([...], dtype=object))``.
+    it with ``predict(np.array([...], dtype=object))``. The file stores weights, not the training
+    optimizer's state (MiniLM: 92 MB).
     """
+    import keras
+
     from coursework.models.text_input import text_classifier
 
     tokenizer = preprocessor.tokenizer
     layer = text_preprocessor_layer(tokenizer.get_vocabulary(), preprocessor.sequence_length,
                                     lowercase=getattr(tokenizer, "lowercase", True))
-    return text_classifier(layer, model, name=name)
+    # An uncompiled view of `model` (same layers and weights): the saved file then holds no optimizer
+    # moments, which are two extra numbers per trained weight and only serve further training.
+    view = keras.Model(model.input, model.output, name=model.name)
+    return text_classifier(layer, view, name=name)
 
 
 def text_preprocessor_layer(vocabulary, sequence_length: int = 64, lowercase: bool = True):

@@ -180,7 +180,6 @@ def train_transformer(config: TrainConfig) -> TrainResult:
 def train_bert(config: TrainConfig) -> TrainResult:
     """MiniLM: frozen backbone + head, then fine-tuned end-to-end; the saved model takes raw text."""
     from coursework.models.bert import raw_text_bert_classifier, train_bert_classifier
-    from coursework.persistence import drop_optimizer_state
     from coursework.training import Timer
 
     settings = bert_settings_for(config.profile)
@@ -189,7 +188,6 @@ def train_bert(config: TrainConfig) -> TrainResult:
     data = load_data(limit=None)
     with Timer() as timer:
         run = train_bert_classifier(data, settings, seed=config.seed, verbose=config.verbose)
-    drop_optimizer_state(run["model"])  # the saved model is for prediction: no Adam moments (half its size)
     model = raw_text_bert_classifier(run["preprocessor"], run["model"])
     metrics = {**run["metrics"], **{f"seconds_{k}": v for k, v in run["seconds"].items()}}
     return TrainResult(task="bert-sentiment", model=model, metrics=metrics,
