@@ -141,3 +141,11 @@ class _Split:
 
     def __len__(self):
         return len(self.texts)
+
+
+@pytest.mark.parametrize("field, value", [("finetune_epochs", 0), ("head_epochs", -1), ("batch_size", 0),
+                                          ("n_train", 0), ("finetune_learning_rate", 0.0),
+                                          ("warmup_share", 1.0)])
+def test_bert_settings_refuse_impossible_values_with_the_field_name(field, value):
+    with pytest.raises(ValueError, match=f"BertSettings.{field}"):
+        bert.BertSettings(**{field: value})

@@ -243,6 +243,22 @@ class BertSettings:
     batch_size: int = 32
     tiny: bool = False               # a tiny BERT from config instead of MiniLM (ci profile)
 
+    def __post_init__(self):
+        """Refuse impossible sizes now, not after minutes of loading and encoding."""
+        for name in ("head_epochs", "finetune_epochs", "batch_size"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"BertSettings.{name} must be a positive integer, got {value!r}.")
+        for name in ("n_train", "n_test"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"BertSettings.{name} must be None (all) or a positive integer, got {value!r}.")
+        for name in ("head_learning_rate", "finetune_learning_rate"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"BertSettings.{name} must be positive, got {getattr(self, name)!r}.")
+        if not 0 <= self.warmup_share < 1:
+            raise ValueError(f"BertSettings.warmup_share must be in [0, 1), got {self.warmup_share!r}.")
+
 
 def _subset(split, n, seed):
     if n is None or n >= len(split):
