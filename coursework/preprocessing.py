@@ -19,24 +19,21 @@ import functools
 import re
 import unicodedata
 
-NUMBER_TOKEN = "<num>"
+from coursework.text import NUMBER_TOKEN, as_text, word_tokenize
+
+__all__ = ["NUMBER_MODES", "NUMBER_TOKEN", "handle_numbers", "pipeline_steps", "pipeline_table", "preprocess",
+           "remove_stop_words", "spanish_stop_words", "stem", "stem_word", "strip_accents", "tokenize"]
+
 NUMBER_MODES = ("keep", "remove", "token")
 
 # A number: digits with optional thousands/decimal separators ("1.000", "3,5", "2024"), standing
 # alone (digits inside a word such as "mp3" or "covid19" are part of the word).
 _NUMBER = re.compile(r"(?<![^\W_])\d+(?:[.,]\d+)*(?![^\W_])")
-# Words: runs of letters/digits (``[^\W_]`` is a letter or digit in any script); the number
-# placeholder is kept whole.
-_WORD = re.compile(re.escape(NUMBER_TOKEN) + r"|[^\W_]+")
-# With punctuation kept: also every other non-space character on its own (¿ ¡ , . emojis …).
-_WORD_OR_MARK = re.compile(re.escape(NUMBER_TOKEN) + r"|[^\W_]+|[^\w\s]|_")
 _ENYE = {"\u00f1": "\x00", "\u00d1": "\x01"}  # ñ / Ñ protected while accents are stripped
 
-
-def _check_text(text) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"Expected a string of text, got {type(text).__name__}.")
-    return text
+# The tokeniser of this class lives in coursework.text (one tokeniser module for the package);
+# ``tokenize`` stays importable from here for notebook 02a.
+tokenize = word_tokenize
 
 
 def strip_accents(text: str, keep_enye: bool = True) -> str:
@@ -46,7 +43,7 @@ def strip_accents(text: str, keep_enye: bool = True) -> str:
         >>> strip_accents("¿Cuántos años tenés?"), strip_accents("años", keep_enye=False)
         ('¿Cuantos años tenes?', 'anos')
     """
-    text = unicodedata.normalize("NFC", _check_text(text))
+    text = as_text(text)
     if keep_enye:
         for letter, mark in _ENYE.items():
             text = text.replace(letter, mark)
@@ -65,26 +62,12 @@ def handle_numbers(text: str, mode: str = "token") -> str:
         >>> handle_numbers("Cuesta 1.500 pesos y 3,5 kg"), handle_numbers("2 o 3", "remove")
         ('Cuesta <num> pesos y <num> kg', ' o ')
     """
-    _check_text(text)
+    text = as_text(text)
     if mode not in NUMBER_MODES:
         raise ValueError(f"numbers must be one of {', '.join(NUMBER_MODES)}, got {mode!r}.")
     if mode == "keep":
         return text
     return _NUMBER.sub(NUMBER_TOKEN if mode == "token" else "", text)
-
-
-def tokenize(text: str, keep_punctuation: bool = False) -> list[str]:
-    """Split into words (letters and digits); ``¿ ¡ , .`` and emojis are dropped unless
-    ``keep_punctuation``, which keeps each mark as its own token.
-
-    Example:
-        >>> tokenize("¿Qué tal? ¡Bien! 😀")
-        ['Qué', 'tal', 'Bien']
-        >>> tokenize("¿Qué tal?", keep_punctuation=True)
-        ['¿', 'Qué', 'tal', '?']
-    """
-    pattern = _WORD_OR_MARK if keep_punctuation else _WORD
-    return pattern.findall(_check_text(text))
 
 
 @functools.lru_cache(maxsize=None)
@@ -181,7 +164,7 @@ def preprocess(text: str, *, lowercase: bool = True, accents: bool = False, keep
 
 def _run(text, lowercase=True, accents=False, keep_enye=True, numbers="token",
          keep_punctuation=False, stop_words=True, stemming=True) -> list[tuple[str, object]]:
-    _check_text(text)
+    text = as_text(text)
     if numbers not in NUMBER_MODES:
         raise ValueError(f"numbers must be one of {', '.join(NUMBER_MODES)}, got {numbers!r}.")
     steps: list[tuple[str, object]] = [("original", text)]
@@ -194,7 +177,7 @@ def _run(text, lowercase=True, accents=False, keep_enye=True, numbers="token",
     if numbers != "keep":
         text = handle_numbers(text, numbers)
         steps.append((f"números ({numbers})", text))
-    tokens = tokenize(text, keep_punctuation=keep_punctuation)
+    tokens = word_tokenize(text, keep_punctuation=keep_punctuation)
     steps.append(("tokens" + (" (con puntuación)" if keep_punctuation else " (sin puntuación)"),
                   tokens))
     if stop_words:

@@ -27,26 +27,21 @@ Example:
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Sequence
 
 import numpy as np
 
-# scikit-learn's default ``token_pattern``: words of two or more letters/digits.
-SKLEARN_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+from coursework.text import SKLEARN_TOKEN_PATTERN, Vocabulary, sklearn_tokenize
+
+__all__ = ["IDF_VARIANTS", "SKLEARN_TOKEN_PATTERN", "align_columns", "build_vocabulary", "compare_classifiers",
+           "cosine_similarity", "count_matrix", "document_frequency", "inverse_document_frequency",
+           "l2_normalize", "load_news_by_source", "most_similar", "nearest_words", "one_hot", "one_hot_tokens",
+           "term_frequency", "tfidf", "tokenize"]
+
 IDF_VARIANTS = ("classic", "sklearn", "sklearn-raw", "keras")
 
-
-def tokenize(text: str, token_pattern: str = SKLEARN_TOKEN_PATTERN) -> list[str]:
-    """Lowercase and split like scikit-learn's default analyzer (words of ≥ 2 characters).
-
-    Example:
-        >>> tokenize("¿Qué día es hoy? Es martes y 2024")
-        ['qué', 'día', 'es', 'hoy', 'es', 'martes', '2024']
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"Expected a string document, got {type(text).__name__}.")
-    return re.findall(token_pattern, text.lower())
+# The class-1 tokeniser lives in coursework.text; ``tokenize`` stays importable from here (notebook 01a).
+tokenize = sklearn_tokenize
 
 
 def _tokenized(docs: Sequence[str], tokenizer: Callable[[str], list[str]] | None):
@@ -58,15 +53,16 @@ def _tokenized(docs: Sequence[str], tokenizer: Callable[[str], list[str]] | None
 
 def build_vocabulary(docs: Sequence[str], tokenizer: Callable[[str], list[str]] | None = None
                      ) -> dict[str, int]:
-    """Term → column index, terms sorted alphabetically (as ``CountVectorizer.vocabulary_``).
+    """Term → column index, terms sorted alphabetically: a plain dict, like ``CountVectorizer.vocabulary_``
+    (built as a :class:`coursework.text.Vocabulary` in alphabetical order).
 
     Raises:
         ValueError: if the documents have no tokens at all.
     """
-    terms = sorted({t for tokens in _tokenized(docs, tokenizer) for t in tokens})
-    if not terms:
+    vocabulary = Vocabulary.build(_tokenized(docs, tokenizer), order="alphabetical")
+    if not vocabulary:
         raise ValueError("Empty vocabulary: the documents contain no tokens.")
-    return {term: i for i, term in enumerate(terms)}
+    return vocabulary.to_dict()
 
 
 def one_hot_tokens(doc: str, vocabulary: dict[str, int],

@@ -27,6 +27,7 @@ import numpy as np
 from coursework.bots.base import Bot, check_message
 from coursework.datasets.intents import Intents, load_intents
 from coursework.preprocessing import preprocess
+from coursework.text import Vocabulary
 
 # Preprocessing used by the bot: the class-2 pipeline without stop-word removal.
 BOT_PREPROCESSING = dict(lowercase=True, accents=False, keep_enye=True, numbers="token",
@@ -38,9 +39,15 @@ def bot_tokens(text: str) -> list[str]:
     return preprocess(text, **BOT_PREPROCESSING)
 
 
-def build_vocabulary(texts: list[str]) -> list[str]:
-    """Sorted distinct tokens of ``texts`` (deterministic: the same patterns give the same columns)."""
-    return sorted({token for text in texts for token in bot_tokens(text)})
+def build_vocabulary(texts: list[str]) -> Vocabulary:
+    """Distinct tokens of ``texts`` in alphabetical order (deterministic: the same patterns give the
+    same columns).
+
+    Example:
+        >>> build_vocabulary(["¿Qué tal?", "Hola, ¿qué hacés?"]).tokens
+        ('hac', 'hol', 'que', 'tal')
+    """
+    return Vocabulary.build([bot_tokens(text) for text in texts], order="alphabetical")
 
 
 def build_intent_model(vocabulary_size: int, n_intents: int, hidden: int = 64,
@@ -80,7 +87,6 @@ class IntentBot(Bot):
         self.seed = int(seed)
         texts, _ = self.intents.examples()
         self.vocabulary = build_vocabulary(texts)
-        self._index = {token: i for i, token in enumerate(self.vocabulary)}
         self._rng = random.Random(self.seed)
         self.model = None
         self._weights = None
@@ -93,7 +99,7 @@ class IntentBot(Bot):
         matrix = np.zeros((len(texts), len(self.vocabulary)), dtype="float32")
         for row, text in enumerate(texts):
             for token in bot_tokens(text):
-                column = self._index.get(token)
+                column = self.vocabulary.get(token)
                 if column is not None:
                     matrix[row, column] = 1.0
         return matrix
@@ -153,7 +159,7 @@ class IntentBot(Bot):
     def predict_intent(self, text: str) -> tuple[str | None, float]:
         """``(intent, confidence)``; intent is ``None`` below the threshold or with no known word."""
         message = check_message(text)
-        if not any(token in self._index for token in bot_tokens(message)):
+        if not any(token in self.vocabulary for token in bot_tokens(message)):
             return None, 0.0
         probs = self.predict_proba([message])[0]
         best = int(probs.argmax())

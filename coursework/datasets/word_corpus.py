@@ -15,20 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-import string
 
 import numpy as np
 
 from coursework.datasets.char_corpus import BlockSplitMixin
+# The Python twin of this vectoriser's standardisation lives in coursework.text; it stays importable
+# from here (notebook 04b, coursework.generation.text).
+from coursework.text import PUNCTUATION, PUNCTUATION_PATTERN, standardize_words
 
-PUNCTUATION = string.punctuation + "¿¡«»"
-PUNCTUATION_PATTERN = "[" + re.escape(PUNCTUATION) + "]"
-
-
-def standardize_words(text: str) -> list[str]:
-    """Python twin of the vectoriser's standardisation: ``"¿Qué tal?"`` → ``["qué", "tal"]``."""
-    return re.sub(PUNCTUATION_PATTERN, " ", text.lower()).split()
+__all__ = ["PUNCTUATION", "PUNCTUATION_PATTERN", "WordCorpus", "load_word_corpus", "make_vectorizer",
+           "standardize_words"]
 
 
 def _tf_standardize(texts):

@@ -50,9 +50,9 @@ def settings_for(profile: str | None = None, **overrides) -> ChatbotSettings:
 
 
 def _fits(text: str, max_length: int) -> bool:
-    from coursework.models.translator import tokenize
+    from coursework.text import seq2seq_tokenize
 
-    return 0 < len(tokenize(text)) <= max_length
+    return 0 < len(seq2seq_tokenize(text)) <= max_length
 
 
 def load_dialogue_pairs(settings: ChatbotSettings, seed: int = 0):
