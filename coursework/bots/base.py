@@ -6,11 +6,15 @@ Example:
     ...         return check_message(text)
     >>> Echo().reply("  hola ")
     'hola'
+    >>> Echo().reply("cancio\u0301n") == "canción"
+    True
 """
 
 from __future__ import annotations
 
 import abc
+
+from coursework.text import as_text
 
 MAX_MESSAGE_CHARS = 10_000
 
@@ -26,7 +30,8 @@ class Bot(abc.ABC):
 
 
 def check_message(text, max_chars: int = MAX_MESSAGE_CHARS) -> str:
-    """Validate a user message and return it stripped.
+    """Validate a user message and return it stripped and normalised to Unicode NFC (accents typed as
+    combining marks become the single characters the vocabularies hold).
 
     Raises:
         TypeError: if ``text`` is not a string.
@@ -34,7 +39,7 @@ def check_message(text, max_chars: int = MAX_MESSAGE_CHARS) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"A message must be a string, got {type(text).__name__}.")
-    stripped = text.strip()
+    stripped = as_text(text).strip()
     if not stripped:
         raise ValueError("Empty message: write something for the bot to answer.")
     if len(stripped) > max_chars:

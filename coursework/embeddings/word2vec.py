@@ -203,7 +203,8 @@ def plot_word_projection(keyed_vectors, groups: Mapping[str, Sequence[str]], met
     one colour per group, each point labelled. Returns the ``Axes``.
 
     Example:
-        >>> plot_word_projection(load_glove(), {"a": ["king", "queen"], "b": ["man", "woman"]})  # doctest: +SKIP
+        >>> groups = {"a": ["king", "queen"], "b": ["man", "woman"]}
+        >>> plot_word_projection(load_glove(), groups)  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 

@@ -12,11 +12,33 @@ Example:
 """
 
 from coursework.text.normalize import as_text
-from coursework.text.tokenizers import (NUMBER_TOKEN, PUNCTUATION, PUNCTUATION_PATTERN, SKLEARN_TOKEN_PATTERN,
-                                        TOKENIZERS, letter_tokenize, seq2seq_detokenize, seq2seq_tokenize,
-                                        sklearn_tokenize, standardize_words, word_tokenize)
+from coursework.text.tokenizers import (
+    NUMBER_TOKEN,
+    PUNCTUATION,
+    PUNCTUATION_PATTERN,
+    SKLEARN_TOKEN_PATTERN,
+    TOKENIZERS,
+    letter_tokenize,
+    seq2seq_detokenize,
+    seq2seq_tokenize,
+    sklearn_tokenize,
+    standardize_words,
+    word_tokenize,
+)
 from coursework.text.vocabulary import Vocabulary
 
-__all__ = ["NUMBER_TOKEN", "PUNCTUATION", "PUNCTUATION_PATTERN", "SKLEARN_TOKEN_PATTERN", "TOKENIZERS",
-           "Vocabulary", "as_text", "letter_tokenize", "seq2seq_detokenize", "seq2seq_tokenize",
-           "sklearn_tokenize", "standardize_words", "word_tokenize"]
+__all__ = [
+    "NUMBER_TOKEN",
+    "PUNCTUATION",
+    "PUNCTUATION_PATTERN",
+    "SKLEARN_TOKEN_PATTERN",
+    "TOKENIZERS",
+    "Vocabulary",
+    "as_text",
+    "letter_tokenize",
+    "seq2seq_detokenize",
+    "seq2seq_tokenize",
+    "sklearn_tokenize",
+    "standardize_words",
+    "word_tokenize",
+]

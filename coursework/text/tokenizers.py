@@ -72,12 +72,15 @@ def sklearn_tokenize(text: str, token_pattern: str = SKLEARN_TOKEN_PATTERN) -> l
     """
     text = as_text(text, "a string document")
     if not isinstance(token_pattern, str):
-        raise TypeError(f"token_pattern must be a regular expression string, got "
-                        f"{type(token_pattern).__name__}.")
+        raise TypeError(
+            f"token_pattern must be a regular expression string, got {type(token_pattern).__name__}."
+        )
     try:
         pattern = re.compile(token_pattern)
     except re.error as exc:
-        raise ValueError(f"token_pattern {token_pattern!r} is not a valid regular expression: {exc}.") from None
+        raise ValueError(
+            f"token_pattern {token_pattern!r} is not a valid regular expression: {exc}."
+        ) from None
     return pattern.findall(text.lower())
 
 

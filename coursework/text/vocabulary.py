@@ -52,8 +52,15 @@ class Vocabulary(Mapping[str, int]):
         self._index = index
 
     @classmethod
-    def build(cls, token_lists: Iterable[Sequence[str]], *, specials: Sequence[str] = (),
-              min_count: int = 1, max_size: int | None = None, order: str = "frequency") -> "Vocabulary":
+    def build(
+        cls,
+        token_lists: Iterable[Sequence[str]],
+        *,
+        specials: Sequence[str] = (),
+        min_count: int = 1,
+        max_size: int | None = None,
+        order: str = "frequency",
+    ) -> "Vocabulary":
         """The vocabulary of tokenised texts: ``specials`` first (in the given order), then the tokens
         seen at least ``min_count`` times.
 
@@ -74,17 +81,22 @@ class Vocabulary(Mapping[str, int]):
         if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
             raise ValueError(f"min_count must be a positive integer, got {min_count!r}.")
         specials = list(specials)
-        if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int)
-                                     or max_size <= len(specials)):
-            raise ValueError(f"max_size must be an integer larger than the {len(specials)} special "
-                             f"tokens, got {max_size!r}.")
+        if max_size is not None and (
+            isinstance(max_size, bool) or not isinstance(max_size, int) or max_size <= len(specials)
+        ):
+            raise ValueError(
+                f"max_size must be an integer larger than the {len(specials)} special "
+                f"tokens, got {max_size!r}."
+            )
         if isinstance(token_lists, (str, bytes)):
             raise TypeError("Expected token lists, got a single string; tokenize the texts first.")
         counts: collections.Counter = collections.Counter()
         for tokens in token_lists:
             if isinstance(tokens, (str, bytes)):
-                raise TypeError(f"Expected a list of tokens per text, got the string {tokens[:40]!r}; "
-                                "tokenize the texts first.")
+                raise TypeError(
+                    f"Expected a list of tokens per text, got the string {tokens[:40]!r}; "
+                    "tokenize the texts first."
+                )
             counts.update(tokens)
         for special in specials:
             counts.pop(special, None)
@@ -104,7 +116,9 @@ class Vocabulary(Mapping[str, int]):
     def token(self, index: int) -> str:
         """The token with id ``index`` (an ``IndexError`` naming the size if out of range)."""
         if isinstance(index, bool) or not 0 <= index < len(self._tokens):
-            raise IndexError(f"Token id {index!r} out of range: the vocabulary has {len(self._tokens):,} tokens.")
+            raise IndexError(
+                f"Token id {index!r} out of range: the vocabulary has {len(self._tokens):,} tokens."
+            )
         return self._tokens[index]
 
     def lookup(self, tokens: Iterable[str], unknown: str | None = None) -> list[int]:
