@@ -167,31 +167,35 @@ def test_vocabulary_build_equals_the_translators():
             kwargs.get("max_size"),
             kwargs.get("min_count", 1),
         )
-        assert list(built.tokens) == expected
+        assert built == expected
 
 
-def test_vocabulary_is_a_mapping_in_id_order():
+def test_vocabulary_is_a_sequence_of_tokens_with_an_index():
     from sklearn.feature_extraction.text import CountVectorizer
 
     docs = ["que dia es hoy", "martes el dia de hoy es martes", "martes muchas gracias"]
     vocab = Vocabulary.build([sklearn_tokenize(d) for d in docs], order="alphabetical")
-    assert vocab == CountVectorizer().fit(docs).vocabulary_
-    assert list(vocab) == sorted(vocab) and vocab.to_dict() == dict(vocab)
-    assert vocab["martes"] == 6 and vocab.token(6) == "martes" and "martes" in vocab
-    assert vocab.get("lunes") is None and [] not in vocab
+    assert vocab.to_dict() == CountVectorizer().fit(docs).vocabulary_
+    assert list(vocab) == sorted(vocab) == list(vocab.tokens) and vocab == sorted(vocab)
+    assert vocab.index("martes") == 6 and vocab[6] == "martes" and vocab[-1] == "que"
+    assert "martes" in vocab and "lunes" not in vocab and [] not in vocab
+    assert vocab.get("lunes") is None and vocab.get("martes") == 6
     assert vocab.lookup(["hoy", "que"]) == [5, 8]
-    assert "9 tokens" in repr(vocab)
+    assert vocab == Vocabulary(vocab.tokens) and vocab != list(reversed(vocab))
+    assert repr(vocab).startswith("Vocabulary(9 tokens: ['de', 'dia'")
 
 
 def test_vocabulary_errors_name_the_problem():
     vocab = Vocabulary(["", "[UNK]", "hola"])
-    with pytest.raises(KeyError, match="'chau' is not in the vocabulary"):
-        vocab["chau"]
-    with pytest.raises(KeyError, match=r"outside the vocabulary: \['chau'\]"):
+    with pytest.raises(ValueError, match="'chau' is not in the vocabulary"):
+        vocab.index("chau")
+    with pytest.raises(ValueError, match=r"outside the vocabulary: \['chau'\]"):
         vocab.lookup(["hola", "chau"])
     assert vocab.lookup(["hola", "chau"], unknown="[UNK]") == [2, 1]
-    with pytest.raises(IndexError, match="3 tokens"):
-        vocab.token(3)
+    with pytest.raises(ValueError, match="unknown-token marker"):
+        vocab.lookup(["hola"], unknown="<unk>")
+    with pytest.raises(IndexError):
+        vocab[3]
     with pytest.raises(ValueError, match="repeats tokens"):
         Vocabulary(["a", "b", "a"])
     with pytest.raises(TypeError, match="not a string"):
@@ -216,7 +220,7 @@ def test_vocabulary_build_is_consistent(token_lists, max_size, min_count):
     specials = ["", "[UNK]"]
     vocab = Vocabulary.build(token_lists, specials=specials, max_size=max_size, min_count=min_count)
     assert list(vocab.tokens[:2]) == specials
-    assert all(vocab[vocab.token(i)] == i for i in range(len(vocab)))
+    assert all(vocab.index(vocab[i]) == i for i in range(len(vocab)))
     assert max_size is None or len(vocab) <= max_size
     counts = {}
     for tokens in token_lists:

@@ -1,7 +1,7 @@
 """Initial ``Embedding`` weights for a vectoriser's vocabulary from pre-trained vectors, with a
 coverage report (hits / misses / words found only by a fallback). A vocabulary may be a
-``TextVectorization`` layer, a list of words in id order, or a word → id mapping (a
-:class:`coursework.text.Vocabulary` is one).
+``TextVectorization`` layer, a list of words in id order (a :class:`coursework.text.Vocabulary`
+is one), or a word → id mapping.
 """
 
 from __future__ import annotations

@@ -1,15 +1,16 @@
 """One vocabulary type: tokens in id order, token → id look-up, built from token lists.
 
-A :class:`Vocabulary` is an immutable ``Mapping`` from token to id whose iteration order is the id
-order, so it works wherever a ``{token: id}`` dict (scikit-learn's ``vocabulary_``) or, through
-:attr:`Vocabulary.tokens`, a list of tokens in id order (Keras' ``get_vocabulary()``) is expected.
+A :class:`Vocabulary` is an immutable sequence of distinct tokens (``vocab[i]`` is the token with
+id ``i``, like the list Keras' ``get_vocabulary()`` returns) with a dictionary behind it for the
+other direction (``vocab.index(token)``, ``vocab.get(token)``, :meth:`Vocabulary.lookup`);
+:meth:`Vocabulary.to_dict` gives the ``{token: id}`` dict scikit-learn calls ``vocabulary_``.
 
 Example:
     >>> vocab = Vocabulary.build([["b", "a", "a"], ["c", "a"]], specials=["", "[UNK]"])
-    >>> vocab.tokens
-    ('', '[UNK]', 'a', 'b', 'c')
-    >>> vocab["a"], vocab.token(3), vocab.lookup(["c", "zzz"], unknown="[UNK]")
-    (2, 'b', [4, 1])
+    >>> vocab
+    Vocabulary(5 tokens: ['', '[UNK]', 'a', 'b', 'c'])
+    >>> vocab[3], vocab.index("a"), vocab.lookup(["c", "zzz"], unknown="[UNK]")
+    ('b', 2, [4, 1])
     >>> Vocabulary.build([["b", "a", "a"], ["c", "a"]], order="alphabetical").to_dict()
     {'a': 0, 'b': 1, 'c': 2}
 """
@@ -17,13 +18,15 @@ Example:
 from __future__ import annotations
 
 import collections
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Sequence
 
 ORDERS = ("frequency", "alphabetical")
 
 
-class Vocabulary(Mapping[str, int]):
-    """Distinct tokens in id order; ``vocab[token]`` is its id, ``vocab.token(i)`` the i-th token.
+class Vocabulary(Sequence[str]):
+    """Distinct tokens in id order: ``vocab[i]`` is the token with id ``i``, ``vocab.index(token)`` its id.
+
+    Equal to another vocabulary, list or tuple with the same tokens in the same order.
 
     Args:
         tokens: the tokens, id 0 first. Each must be a distinct ``str``.
@@ -113,24 +116,30 @@ class Vocabulary(Mapping[str, int]):
         """The tokens in id order."""
         return self._tokens
 
-    def token(self, index: int) -> str:
-        """The token with id ``index`` (an ``IndexError`` naming the size if out of range)."""
-        if isinstance(index, bool) or not 0 <= index < len(self._tokens):
-            raise IndexError(
-                f"Token id {index!r} out of range: the vocabulary has {len(self._tokens):,} tokens."
-            )
-        return self._tokens[index]
+    def index(self, token, start: int = 0, stop: int | None = None) -> int:
+        """The id of ``token`` (a ``ValueError`` naming it if it is not in the vocabulary)."""
+        i = self.get(token)
+        if i is None or i < start or (stop is not None and i >= stop):
+            raise ValueError(f"{token!r} is not in the vocabulary ({len(self._tokens):,} tokens).")
+        return i
+
+    def get(self, token, default=None):
+        """The id of ``token``, or ``default`` if it is not in the vocabulary."""
+        try:
+            return self._index.get(token, default)
+        except TypeError:  # unhashable: never a token
+            return default
 
     def lookup(self, tokens: Iterable[str], unknown: str | None = None) -> list[int]:
         """Ids of ``tokens``; unknown ones get the id of ``unknown`` (e.g. ``"[UNK]"``), or, when
-        ``unknown`` is ``None``, a ``KeyError`` naming them."""
+        ``unknown`` is ``None``, a ``ValueError`` naming them."""
         if unknown is not None and unknown not in self._index:
-            raise KeyError(f"The unknown-token marker {unknown!r} is not in the vocabulary.")
+            raise ValueError(f"The unknown-token marker {unknown!r} is not in the vocabulary.")
         tokens = list(tokens)
         if unknown is None:
             missing = [t for t in tokens if t not in self._index]
             if missing:
-                raise KeyError(f"Tokens outside the vocabulary: {missing[:5]}.")
+                raise ValueError(f"Tokens outside the vocabulary: {missing[:5]}.")
             return [self._index[t] for t in tokens]
         fallback = self._index[unknown]
         return [self._index.get(t, fallback) for t in tokens]
@@ -139,30 +148,27 @@ class Vocabulary(Mapping[str, int]):
         """A plain ``{token: id}`` dict (the shape of scikit-learn's ``vocabulary_``)."""
         return dict(self._index)
 
-    # -- Mapping protocol -------------------------------------------------------------------------
-    def __getitem__(self, token: str) -> int:
-        try:
-            return self._index[token]
-        except (KeyError, TypeError):
-            raise KeyError(f"{token!r} is not in the vocabulary ({len(self._tokens):,} tokens).") from None
+    # -- Sequence protocol ------------------------------------------------------------------------
+    def __getitem__(self, index):
+        return self._tokens[index]
 
     def __contains__(self, token) -> bool:
-        try:
-            return token in self._index
-        except TypeError:  # unhashable
-            return False
-
-    def get(self, token, default=None):
-        try:
-            return self._index.get(token, default)
-        except TypeError:
-            return default
+        return self.get(token) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._tokens)
 
     def __len__(self) -> int:
         return len(self._tokens)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Vocabulary):
+            return self._tokens == other._tokens
+        if isinstance(other, (list, tuple)):
+            return list(self._tokens) == list(other)
+        return NotImplemented
+
+    __hash__ = None
 
     def __repr__(self) -> str:
         shown = ", ".join(repr(t) for t in self._tokens[:8])
