@@ -261,3 +261,61 @@ def test_listening_socket_turns_nagle_off_for_accepted_connections():
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
         listener.close()
+
+
+# ---------------------------------------------------------------- fuzzed from the OpenAPI schema
+FUZZ_EXAMPLES = 20  # per operation and generation mode (valid and invalid requests): about 180 in all
+
+
+def test_schemathesis_finds_no_5xx_and_every_4xx_names_the_problem(server):
+    """Schemathesis generates requests from the schema the server publishes (``GET /openapi.json``),
+    valid ones and ones that break it, and sends them to the real server process."""
+    import json
+
+    import requests
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis.errors import Unsatisfiable
+    from schemathesis.generation.modes import GenerationMode
+
+    status, spec = server.request("GET", "openapi.json")
+    assert status == 200
+    schema = schemathesis.openapi.from_dict(spec)
+    session = requests.Session()
+    session.trust_env = False  # loopback: never through a proxy
+    sent, statuses, problems = 0, {}, []
+
+    def check(label, response):
+        nonlocal sent
+        sent += 1
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        if response.status_code >= 500:
+            problems.append(f"{label}: {response.status_code} {response.content[:300]!r}")
+        elif response.status_code >= 400:
+            try:
+                message = json.loads(response.content)["error"]
+            except (ValueError, KeyError, TypeError):
+                message = None
+            if not isinstance(message, str) or len(message) < 15 or "Internal error" in message:
+                problems.append(f"{label}: {response.status_code} without a message: "
+                                f"{response.content[:300]!r}")
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.label for op in operations} >= {"POST /predict", "POST /v1/models/{model}:predict"}
+    for operation in operations:
+        for mode in GenerationMode:
+            @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
+                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def send(case):
+                check(f"{operation.label} ({mode.value})",
+                      case.call(base_url=server.url.rstrip("/"), session=session, timeout=60))
+
+            try:
+                send()
+            except Unsatisfiable:  # no input to break (GET /health has no parameters)
+                assert mode is GenerationMode.NEGATIVE
+    print(f"schemathesis sent {sent} requests: statuses {dict(sorted(statuses.items()))}")
+    assert not problems, "\n".join(problems[:10])
+    assert sent >= 8 * FUZZ_EXAMPLES // 2 and statuses.get(200, 0) >= FUZZ_EXAMPLES
+    assert server.running

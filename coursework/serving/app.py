@@ -27,7 +27,7 @@ import asyncio
 import functools
 import importlib.resources
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from coursework.serving.requests import (
     MAX_BODY_BYTES,
@@ -78,7 +78,7 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
             connection is closed.
     """
     import numpy as np
-    from fastapi import FastAPI, Request
+    from fastapi import FastAPI, Path, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import HTMLResponse, JSONResponse
     from starlette.concurrency import run_in_threadpool
@@ -94,6 +94,9 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
                   docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
                   description="Sentiment of movie reviews: raw texts in, label and probability out.")
     app.state.predictor, app.state.model_name = predictor, name
+    # Path parameters as the OpenAPI document publishes them (the only values that are found)
+    Model = Annotated[str, Path(json_schema_extra={"enum": [name]})]
+    Version = Annotated[str, Path(json_schema_extra={"enum": ["1"]})]
 
     def error(status: int, message: str) -> JSONResponse:
         # A client that did not send its whole body cannot reuse the connection.
@@ -179,20 +182,20 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
         return {"predictions" if key == "instances" else "outputs": outputs.tolist()}
 
     @app.post("/v1/models/{model}:predict", openapi_extra=_body(TFServingRequest))
-    async def tf_serving(model: str, request: Request):
+    async def tf_serving(model: Model, request: Request):
         """TF Serving's REST predict: ``{"instances": [...]}`` → ``{"predictions": [[p], ...]}``."""
         check_name(model)
         return await tf_serving_predict(request)
 
     @app.post("/v1/models/{model}/versions/{version}:predict", openapi_extra=_body(TFServingRequest))
-    async def tf_serving_version(model: str, version: str, request: Request):
+    async def tf_serving_version(model: Model, version: Version, request: Request):
         """TF Serving's REST predict for an explicit version (only ``1``)."""
         check_name(model)
         check_version(version)
         return await tf_serving_predict(request)
 
     @app.get("/v1/models/{model}")
-    async def tf_serving_status(model: str):
+    async def tf_serving_status(model: Model):
         """TF Serving's model status."""
         if model.endswith(":predict"):
             raise RequestError(f"Method GET is not allowed on /v1/models/{model}: use POST.", 405)

@@ -129,8 +129,11 @@ def _named_column(value: Any) -> Any:
     return value
 
 
-Text = Annotated[StrictStr, Field(max_length=MAX_CHARS), AfterValidator(_classifiable)]
-_TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_CHARS}
+# Published schema of a text: what the checks above accept (a character that is neither a space nor
+# ASCII punctuation: a word is left after standardisation). Documentation only: the checks decide.
+_TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_CHARS, "pattern": r"[^\s!-/:-@\[-`{-~]"}
+Text = Annotated[StrictStr, Field(max_length=MAX_CHARS), AfterValidator(_classifiable),
+                 WithJsonSchema(_TEXT_SCHEMA)]
 Instance = Annotated[Text, BeforeValidator(_one_input), WithJsonSchema({"anyOf": [
     _TEXT_SCHEMA, {"type": "array", "items": _TEXT_SCHEMA, "minItems": 1, "maxItems": 1},
     {"type": "object", "additionalProperties": _TEXT_SCHEMA, "minProperties": 1, "maxProperties": 1}]})]
@@ -155,7 +158,8 @@ class TFServingRequest(BaseModel):
     ``{"<input name>": [...]}``. Exactly one of ``instances`` and ``inputs`` is given.
     """
 
-    model_config = {"json_schema_extra": {"examples": [{"instances": ["A moving, beautifully acted film."]}]}}
+    model_config = {"json_schema_extra": {"examples": [{"instances": ["A moving, beautifully acted film."]}],
+                                          "oneOf": [{"required": ["instances"]}, {"required": ["inputs"]}]}}
     example: ClassVar[str] = '{"instances": ["a review"]}'
     hint: ClassVar[str] = '{"instances": ["a review", ...]}'
 
