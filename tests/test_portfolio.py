@@ -44,3 +44,15 @@ def test_portfolio_does_not_import_the_recipes():
             "print(sorted(m for m in sys.modules if m.startswith('coursework.recipes')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_pyproject_ships_every_template_file():
+    import tomllib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for package, folder in [("coursework.grading", "templates"), ("coursework.serving", "templates")]:
+        base = root / package.replace(".", "/")
+        shipped = {p for pattern in package_data[package] for p in base.glob(pattern) if p.is_file()}
+        present = {p for p in (base / folder).rglob("*") if p.is_file()}
+        assert present and shipped == present, sorted(map(str, present - shipped))
