@@ -97,6 +97,9 @@ def test_serve_fails_early_on_a_missing_model(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error:") and "not found" in err
     assert main(["serve", "--model", "m.keras", "--port", "70000"]) == 2
+    for seconds in ("0", "-1", "nan", "soon"):
+        assert main(["serve", "--model", "m.keras", "--body-timeout", seconds]) == 2
+    assert "--body-timeout" in " ".join(ServerProcess("m.keras", body_timeout=2.5).command())
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
