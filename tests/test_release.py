@@ -221,7 +221,8 @@ def test_portfolio_sections_come_from_saved_outputs(tmp_path):
 def test_portfolio_workflow_template_runs_nbval_and_grade():
     import yaml
 
-    root = pathlib.Path(__file__).resolve().parent.parent / "templates" / "portfolio"
+    from coursework.grading.portfolio import TEMPLATE as root  # shipped inside the package
+
     workflow = yaml.safe_load((root / ".github" / "workflows" / "notebooks.yml").read_text())
     assert set(workflow[True]) >= {"push"}  # YAML 1.1 reads the key "on" as True
     steps = " ".join(str(s.get("run", "")) for s in workflow["jobs"]["notebooks"]["steps"])

@@ -2,14 +2,22 @@
 
 import re
 import socket
+import time
 
 import pytest
 
-from coursework.serving.app import (MAX_CHARS, MAX_TEXTS, RequestError, check_texts, parse_json,
-                                    render_page, texts_from_predict_request,
-                                    texts_from_tf_serving_request)
+from coursework.serving.app import render_page
 from coursework.serving.background import ServerProcess, is_loopback
 from coursework.serving.demo import NEGATIVE, POSITIVE, demo_model_file
+from coursework.serving.requests import (
+    MAX_CHARS,
+    MAX_TEXTS,
+    RequestError,
+    check_texts,
+    parse_json,
+    texts_from_predict_request,
+    texts_from_tf_serving_request,
+)
 
 
 # ---------------------------------------------------------------- request checks (no server)
@@ -18,6 +26,7 @@ from coursework.serving.demo import NEGATIVE, POSITIVE, demo_model_file
     (b"{bad", "Invalid JSON"),
     (b"\xff\xfe", "not UTF-8"),
     (b"[" * 100_000, "Invalid JSON"),
+    (b'{"texts": [' + b"7" * 5_000 + b"]}", "a number has more than 4,300 digits"),
 ])
 def test_parse_json_errors(body, message):
     with pytest.raises(RequestError, match=message) as info:
@@ -34,6 +43,11 @@ def test_parse_json_errors(body, message):
     ({"texts": []}, 400, "is empty"),
     ({"texts": ["x"] * (MAX_TEXTS + 1)}, 413, "at most 1,000"),
     ({"texts": ["x" * (MAX_CHARS + 1)]}, 413, "at most 10,000 characters"),
+    ({"texts": ["ok", ""]}, 400, r'"texts"\[1\] is empty: there is nothing to classify'),
+    ({"texts": [" \n\t"]}, 400, r'"texts"\[0\] is empty'),
+    ({"texts": ["!!! ... ?"]}, 422, r'"texts"\[0\] has no words, only punctuation'),
+    ({"texts": ["bad \ud800 text"]}, 400, r'"texts"\[0\] is not valid Unicode: character 4 is a lone '
+                                           r"surrogate \(U\+D800\)"),
 ])
 def test_predict_request_errors(payload, status, message):
     with pytest.raises(RequestError, match=message) as info:
@@ -83,6 +97,9 @@ def test_serve_fails_early_on_a_missing_model(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error:") and "not found" in err
     assert main(["serve", "--model", "m.keras", "--port", "70000"]) == 2
+    for seconds in ("0", "-1", "nan", "soon"):
+        assert main(["serve", "--model", "m.keras", "--body-timeout", seconds]) == 2
+    assert "--body-timeout" in " ".join(ServerProcess("m.keras", body_timeout=2.5).command())
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
@@ -102,10 +119,13 @@ def test_server_process_reports_a_server_that_cannot_start(tmp_path):
 
 
 # ---------------------------------------------------------------- real server
+BODY_TIMEOUT = 2.0  # seconds (the default is 30): short, so the stalled-body test is quick
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     model = demo_model_file(tmp_path_factory.getbasetemp() / "serving-demo")
-    with ServerProcess(model, name="sentiment") as running:
+    with ServerProcess(model, name="sentiment", body_timeout=BODY_TIMEOUT) as running:
         yield running
     # Leaving the block stopped the process and freed its port; stopping again is harmless.
     assert not running.running and running.stop() is None
@@ -172,6 +192,17 @@ def test_limits_accepted_at_the_boundary(server):
     ("GET", "predict", {}, 405, "not allowed"),
     ("GET", "v1/models/sentiment:predict", {}, 405, "not allowed"),
     ("GET", "no/such/page", {}, 404, "No route"),
+    # issue 19: these answered 500, or 200 for an empty text
+    ("POST", "predict", {"body": b'{"texts": ["bad \\ud800 text"]}'}, 400, "lone surrogate (U+D800)"),
+    ("POST", "v1/models/sentiment:predict", {"body": b'{"instances": ["\\udfff"]}'}, 400,
+     '"instances"[0] is not valid Unicode'),
+    ("POST", "predict", {"body": b'{"texts": ["ok"], "n": ' + b"9" * 5_000 + b"}"}, 400,
+     "more than 4,300 digits"),
+    ("POST", "predict", {"payload": {"texts": [""]}}, 400, '"texts"[0] is empty'),
+    ("POST", "predict", {"payload": {"texts": ["a wonderful film", "?!"]}}, 422,
+     '"texts"[1] has no words'),
+    ("POST", "v1/models/sentiment:predict", {"payload": {"instances": ["  "]}}, 400,
+     '"instances"[0] is empty'),
 ])
 def test_bad_requests_get_4xx_json_and_the_server_keeps_serving(server, method, path, kwargs, status,
                                                                  message):
@@ -189,6 +220,21 @@ def test_raw_socket_garbage_does_not_kill_the_server(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n{")
         assert b" 413 " in sock.recv(1024).split(b"\r\n")[0] + b" "
+    assert server.request("GET", "health")[0] == 200
+
+
+def test_a_stalled_body_is_answered_408_and_closed_after_the_body_timeout(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=BODY_TIMEOUT + 10) as sock:
+        start = time.monotonic()
+        sock.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n" + b'{"texts": ')  # 10 of the 100 bytes, then silence
+        answer = b""
+        while chunk := sock.recv(4096):  # until the server closes the connection
+            answer += chunk
+        waited = time.monotonic() - start
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert b"did not arrive within 2 s (10 bytes received)" in answer
+    assert BODY_TIMEOUT - 0.5 <= waited <= BODY_TIMEOUT + 5
     assert server.request("GET", "health")[0] == 200
 
 
@@ -218,3 +264,61 @@ def test_listening_socket_turns_nagle_off_for_accepted_connections():
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
         listener.close()
+
+
+# ---------------------------------------------------------------- fuzzed from the OpenAPI schema
+FUZZ_EXAMPLES = 20  # per operation and generation mode (valid and invalid requests): about 180 in all
+
+
+def test_schemathesis_finds_no_5xx_and_every_4xx_names_the_problem(server):
+    """Schemathesis generates requests from the schema the server publishes (``GET /openapi.json``),
+    valid ones and ones that break it, and sends them to the real server process."""
+    import json
+
+    import requests
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis.errors import Unsatisfiable
+    from schemathesis.generation.modes import GenerationMode
+
+    status, spec = server.request("GET", "openapi.json")
+    assert status == 200
+    schema = schemathesis.openapi.from_dict(spec)
+    session = requests.Session()
+    session.trust_env = False  # loopback: never through a proxy
+    sent, statuses, problems = 0, {}, []
+
+    def check(label, response):
+        nonlocal sent
+        sent += 1
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        if response.status_code >= 500:
+            problems.append(f"{label}: {response.status_code} {response.content[:300]!r}")
+        elif response.status_code >= 400:
+            try:
+                message = json.loads(response.content)["error"]
+            except (ValueError, KeyError, TypeError):
+                message = None
+            if not isinstance(message, str) or len(message) < 15 or "Internal error" in message:
+                problems.append(f"{label}: {response.status_code} without a message: "
+                                f"{response.content[:300]!r}")
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.label for op in operations} >= {"POST /predict", "POST /v1/models/{model}:predict"}
+    for operation in operations:
+        for mode in GenerationMode:
+            @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
+                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def send(case):
+                check(f"{operation.label} ({mode.value})",
+                      case.call(base_url=server.url.rstrip("/"), session=session, timeout=60))
+
+            try:
+                send()
+            except Unsatisfiable:  # no input to break (GET /health has no parameters)
+                assert mode is GenerationMode.NEGATIVE
+    print(f"schemathesis sent {sent} requests: statuses {dict(sorted(statuses.items()))}")
+    assert not problems, "\n".join(problems[:10])
+    assert sent >= 8 * FUZZ_EXAMPLES // 2 and statuses.get(200, 0) >= FUZZ_EXAMPLES
+    assert server.running

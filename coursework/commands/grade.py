@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from coursework.commands import positive
-
 import sys
+
+from coursework.commands import positive
 
 
 def register(subparsers) -> None:
@@ -35,8 +35,13 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from coursework.grading.grade import (GradeOptions, collect_results, grade_submissions,
-                                          to_markdown, write_report)
+    from coursework.grading.grade import (
+        GradeOptions,
+        collect_results,
+        grade_submissions,
+        to_markdown,
+        write_report,
+    )
     from coursework.notebooks import NOTEBOOK_DIR
 
     for path in args.report:  # fail on a bad report name before grading for minutes

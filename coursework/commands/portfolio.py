@@ -20,12 +20,15 @@ def run(args) -> int:
     import pathlib
 
     from coursework.grading.portfolio import course_table, render_portfolio
+    from coursework.recipes import all_recipes
 
+    # headline metric of each notebook, for notebooks without a cell tagged `headline`
+    metrics = {recipe.notebook: recipe.metric for recipe in all_recipes() if recipe.notebook}
     if args.course_table:
-        text = course_table(args.notebooks)
+        text = course_table(args.notebooks, metrics)
     else:
         text = render_portfolio(args.notebooks, student=args.student, repo=args.repo,
-                                template=args.template)
+                                template=args.template, metrics=metrics)
     if args.out:
         pathlib.Path(args.out).write_text(text, encoding="utf-8")
         print(f"wrote {args.out}")

@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import sys
 
-PARENT_ENV = "COURSEWORK_SERVE_PARENT_PID"  # set by ServerProcess: exit when that process is gone
-
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("serve", help="serve a saved text classifier over HTTP")
@@ -26,6 +24,9 @@ def register(subparsers) -> None:
     parser.add_argument("--labels", default="negative,positive",
                         help="comma-separated class names, index = class id (default negative,positive)")
     parser.add_argument("--access-log", action="store_true", help="log every request (off by default)")
+    parser.add_argument("--body-timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="seconds a client may take to send a request body; a client that "
+                             "stalls gets 408 and is disconnected (default 30)")
     parser.set_defaults(handler=run)
 
 
@@ -38,6 +39,19 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port between 0 and 65535, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
     return value
 
 
@@ -79,6 +93,8 @@ def _exit_with_parent(server) -> None:
     import threading
     import time
 
+    from coursework.serving.background import PARENT_ENV  # set by ServerProcess
+
     parent = os.environ.get(PARENT_ENV)
     if not parent or not parent.isdigit():
         return
@@ -109,12 +125,13 @@ def run(args) -> int:
 
     import uvicorn
 
-    from coursework.serving.app import create_app
+    from coursework.serving.app import BODY_TIMEOUT, create_app
 
     sock.listen(2048)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    config = uvicorn.Config(create_app(predictor, name=name), log_level="info",
+    app = create_app(predictor, name=name, body_timeout=args.body_timeout or BODY_TIMEOUT)
+    config = uvicorn.Config(app, log_level="info",
                             access_log=args.access_log, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     _exit_with_parent(server)

@@ -1,11 +1,13 @@
 """Portfolio README: one section per desafío, each with its headline result from the executed notebooks.
 
-The template (``templates/portfolio/README.md``) has ``$placeholders`` filled by
-:func:`render_portfolio`. Results are read from the notebooks' saved outputs, never recomputed:
+The template (:data:`TEMPLATE` ``/ "README.md"``, shipped inside the package as
+``coursework/grading/templates/portfolio/``) has ``$placeholders`` filled by :func:`render_portfolio`.
+Results are read from the notebooks' saved outputs, never recomputed:
 
 - the **headline result** of a notebook is the last output line of a code cell tagged ``headline``;
-  without such a tag, the last output line naming the task's headline metric (``recipe.metric`` of the
-  recipe whose ``notebook`` is this file, e.g. ``exact match``), skipping training-log lines;
+  without such a tag, the last output line naming the notebook's headline metric (``metrics``, a
+  mapping from notebook file name to metric name such as ``exact match``, which the ``portfolio``
+  command builds from the recipes), skipping training-log lines;
 - the **desafío result** is the last output line of its solution cell(s), and its status comes from
   its check cells: ✅ all ran without error, ❌ one raised, ⏳ not executed yet.
 
@@ -17,17 +19,19 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import importlib.resources
 import os
 import pathlib
 import re
 import string
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 
 from coursework.grading.markers import CHECK_TAG, SOLUTION_TAG, cell_source, cell_tags
 
 HEADLINE_TAG = "headline"
-TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent.parent.parent / "templates" / "portfolio"
+#: The portfolio template folder shipped with the package (README, banner, GitHub workflow).
+TEMPLATE = importlib.resources.files("coursework.grading") / "templates" / "portfolio"
 _LOG_LINE = re.compile(r"^(Epoch \d+|\d+/\d+ |.*\bstep\b.*- loss)", re.IGNORECASE)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
@@ -70,19 +74,12 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _recipe_metric(file_name: str) -> str | None:
-    try:
-        from coursework.recipes import all_recipes
-    except Exception:  # pragma: no cover - the registry is optional here
-        return None
-    for recipe in all_recipes():
-        if recipe.notebook == file_name:
-            return recipe.metric
-    return None
+def summarize_notebook(path: str | os.PathLike, metrics: Mapping[str, str] | None = None) -> NotebookSummary:
+    """Title, headline result and desafíos of one executed notebook (read from saved outputs).
 
-
-def summarize_notebook(path: str | os.PathLike) -> NotebookSummary:
-    """Title, headline result and desafíos of one executed notebook (read from saved outputs)."""
+    ``metrics`` maps a notebook file name to its headline metric, used when no cell is tagged
+    ``headline``.
+    """
     import nbformat
 
     path = pathlib.Path(path)
@@ -95,7 +92,7 @@ def summarize_notebook(path: str | os.PathLike) -> NotebookSummary:
         lines = [line for c in tagged for line in _output_lines(c)]
         headline = lines[-1] if lines else ""
     else:
-        metric = _recipe_metric(path.name)
+        metric = (metrics or {}).get(path.name)
         if metric:
             pattern = re.compile(re.escape(metric).replace("_", "[ _]"), re.IGNORECASE)
             for cell in nb.cells:
@@ -143,14 +140,16 @@ def _badge(label: str, message: str, color: str) -> str:
 
 
 def render_portfolio(notebooks: str | os.PathLike | Sequence[str | os.PathLike], student: str = "",
-                     repo: str = "TU-USUARIO/TU-REPO", template: str | os.PathLike | None = None) -> str:
+                     repo: str = "TU-USUARIO/TU-REPO", template: str | os.PathLike | None = None,
+                     metrics: Mapping[str, str] | None = None) -> str:
     """The portfolio README: the template with its badges and one section per desafío.
 
     Args:
         notebooks: a folder of executed notebooks or a list of notebook files.
         student: the name shown in the banner line.
         repo: ``owner/name`` on GitHub, for the workflow and Colab badges.
-        template: a template file (default ``templates/portfolio/README.md``).
+        template: a template file (default: the package's ``README.md`` in :data:`TEMPLATE`).
+        metrics: notebook file name → headline metric name (see :func:`summarize_notebook`).
 
     Raises:
         FileNotFoundError: for a missing folder or template.
@@ -162,10 +161,10 @@ def render_portfolio(notebooks: str | os.PathLike | Sequence[str | os.PathLike],
         paths = sorted(folder.glob("*.ipynb"))
     else:
         paths = [pathlib.Path(p) for p in notebooks]
-    template_path = pathlib.Path(template) if template else TEMPLATE_DIR / "README.md"
+    template_path = pathlib.Path(template) if template else TEMPLATE / "README.md"
     if not template_path.is_file():
         raise FileNotFoundError(f"Portfolio template {str(template_path)!r} not found.")
-    summaries = [summarize_notebook(p) for p in paths]
+    summaries = [summarize_notebook(p, metrics) for p in paths]
     desafios = [d for s in summaries for d in s.desafios]
     done = sum(d.status == "passed" for d in desafios)
     color = "brightgreen" if desafios and done == len(desafios) else "orange"
@@ -193,11 +192,11 @@ def render_portfolio(notebooks: str | os.PathLike | Sequence[str | os.PathLike],
         sections="\n".join(sections).rstrip() + "\n", done=done, total=len(desafios))
 
 
-def course_table(notebooks: str | os.PathLike) -> str:
+def course_table(notebooks: str | os.PathLike, metrics: Mapping[str, str] | None = None) -> str:
     """Markdown table for the project README: class → notebook → what it teaches → headline metric."""
     rows = ["| clase | notebook | qué enseña | resultado principal |", "|---|---|---|---|"]
     for path in sorted(pathlib.Path(notebooks).glob("*.ipynb")):
-        summary = summarize_notebook(path)
+        summary = summarize_notebook(path, metrics)
         number = re.match(r"(\d+)", path.name)
         teaches = re.sub(r"^Clase \d+\s*·\s*", "", summary.title)
         rows.append(f"| {int(number.group(1)) if number else '-'} | [`{path.name}`](notebooks/"

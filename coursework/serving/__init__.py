@@ -8,6 +8,7 @@ Modules (import them directly; this package imports nothing heavy):
   ``.keras`` file and a TensorFlow SavedModel in TF Serving's folder layout.
 - :mod:`coursework.serving.app`: :func:`~coursework.serving.app.create_app`, the FastAPI app
   (``GET /``, ``POST /predict``, ``POST /v1/models/<name>:predict``, ``GET /health``).
+- :mod:`coursework.serving.requests`: the request bodies as pydantic models, and their 4xx messages.
 - :mod:`coursework.serving.background`: :class:`~coursework.serving.background.ServerProcess`, which
   starts ``python -m coursework serve`` on a free loopback port and always stops it.
 - :mod:`coursework.serving.browser`: drive Debian's headless Chromium with Playwright.

@@ -29,6 +29,8 @@ import urllib.error
 import urllib.request
 from typing import Any, Sequence
 
+#: Environment variable naming the process that started the server: `serve` exits when it is gone.
+PARENT_ENV = "COURSEWORK_SERVE_PARENT_PID"
 _READY = re.compile(r"Serving model .* on (http://\S+/)")
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
 
@@ -83,6 +85,7 @@ class ServerProcess:
         labels: class names (default ``negative``, ``positive``).
         startup_timeout: seconds to wait for ``/health`` (TensorFlow takes a while to import).
         log: file for the server's output (default: a temporary file; see :attr:`log_path`).
+        body_timeout: seconds a client may take to send a request body (default: the server's, 30).
 
     Attributes (after :meth:`start`): ``url`` (ends in ``/``), ``port``, ``pid``, ``log_path``.
 
@@ -94,12 +97,14 @@ class ServerProcess:
 
     def __init__(self, model: str | os.PathLike, host: str = "127.0.0.1", port: int = 0,
                  name: str | None = None, labels: Sequence[str] | None = None,
-                 startup_timeout: float = 180.0, log: str | os.PathLike | None = None):
+                 startup_timeout: float = 180.0, log: str | os.PathLike | None = None,
+                 body_timeout: float | None = None):
         if not is_loopback(host):
             raise ValueError(f"ServerProcess only listens on loopback addresses, got {host!r} "
                              "(use `python -m coursework serve` directly for anything else).")
         self.model, self.host, self.port = pathlib.Path(model), host, int(port)
         self.name, self.labels, self.startup_timeout = name, labels, float(startup_timeout)
+        self.body_timeout = body_timeout
         self.log_path = pathlib.Path(log) if log else None
         self._own_log = log is None  # a temporary log is deleted by stop()
         self.url: str | None = None
@@ -124,12 +129,12 @@ class ServerProcess:
             cmd += ["--name", self.name]
         if self.labels:
             cmd += ["--labels", ",".join(self.labels)]
+        if self.body_timeout is not None:
+            cmd += ["--body-timeout", f"{self.body_timeout:g}"]
         return cmd
 
     def start(self) -> "ServerProcess":
         """Start the server and wait until ``GET /health`` answers; returns ``self``."""
-        from coursework.commands.serve import PARENT_ENV
-
         if self.running:
             return self
         if not self.model.exists():

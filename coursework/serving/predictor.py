@@ -84,7 +84,8 @@ class Predictor:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_model(cls, model, labels: Sequence[str] = DEFAULT_LABELS, source: str = "<memory>") -> "Predictor":
+    def from_model(cls, model, labels: Sequence[str] = DEFAULT_LABELS,
+                   source: str = "<memory>") -> "Predictor":
         """Wrap a ``keras.Model`` with one string input.
 
         Raises:
