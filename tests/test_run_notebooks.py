@@ -1,7 +1,10 @@
 """The notebook runner makes clean outputs by construction, and records each notebook's wall time."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import nbformat
 import nbformat.v4 as v4
@@ -104,3 +107,19 @@ def test_invalid_timings_file_stops_before_running_anything(tmp_path):
     with pytest.raises(ValueError, match="not valid JSON"):
         run_notebooks([notebook], profile="ci", timings=path, progress=False)
     assert nbformat.read(notebook, as_version=4).cells[0].outputs == []
+
+
+def test_command_line_runs_a_folder_and_records_timings_where_asked(tmp_path):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    nbformat.write(v4.new_notebook(cells=[v4.new_code_cell("print(6 * 7)", id="answer")]),
+                   tmp_path / "01z_hola.ipynb")
+    timings = tmp_path / "timings.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-m", "coursework", "run-notebooks", "--dir", str(tmp_path),
+                             "--profile", "ci", "--timings", str(timings)],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "ok      01z_hola.ipynb" in result.stdout
+    assert nbformat.read(tmp_path / "01z_hola.ipynb", as_version=4).cells[0].outputs[0].text == "42\n"
+    assert list(read_timings(timings)) == ["01z_hola.ipynb"]
+    assert not (tmp_path / "results").exists()
