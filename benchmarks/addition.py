@@ -13,6 +13,9 @@ Prints a table and one JSON line.
 
 from __future__ import annotations
 
+import _bootstrap  # noqa: F401  (first: TensorFlow's start-up lines stay off stderr)
+
+# isort: split
 import argparse
 import json
 import os

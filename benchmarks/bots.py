@@ -11,13 +11,14 @@ Prints a table and one JSON line.
 
 from __future__ import annotations
 
+import _bootstrap  # noqa: F401  (first: TensorFlow's start-up lines stay off stderr)
+
+# isort: split
 import argparse
 import json
 import os
 import statistics
 import time
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def latency(bot, messages, repeat):

@@ -16,15 +16,16 @@ Usage:
 
 from __future__ import annotations
 
+import _bootstrap  # noqa: F401  (first: TensorFlow's start-up lines stay off stderr)
+
+# isort: split
 import argparse
 import json
 import os
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 PROMPT = "señorías, el gobierno "
 

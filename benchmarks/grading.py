@@ -12,6 +12,9 @@ prints a table and one JSON line.
 
 from __future__ import annotations
 
+import _bootstrap  # noqa: F401  (first: TensorFlow's start-up lines stay off stderr)
+
+# isort: split
 import argparse
 import json
 import pathlib

@@ -14,14 +14,15 @@ Usage:
 
 from __future__ import annotations
 
+import _bootstrap  # noqa: F401  (first: TensorFlow's start-up lines stay off stderr)
+
+# isort: split
 import argparse
 import json
 import os
 import subprocess
 import sys
 import time
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def glove_load_seconds() -> float:

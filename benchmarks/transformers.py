@@ -15,12 +15,12 @@ fine-tuned MiniLM >= 83 % test accuracy; MiniLM fine-tuning <= 20 minutes on 2 C
 
 from __future__ import annotations
 
+import _bootstrap  # noqa: F401  (first: TensorFlow's start-up lines stay off stderr)
+
+# isort: split
 import argparse
 import json
-import os
 import sys
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 KINDS = ("bilstm", "cnn", "self-attention", "self-attention-package", "transformer")
 

@@ -9,6 +9,9 @@ exact match per input length, and one JSON line.
 
 from __future__ import annotations
 
+import _bootstrap  # noqa: F401  (first: TensorFlow's start-up lines stay off stderr)
+
+# isort: split
 import argparse
 import dataclasses
 import json

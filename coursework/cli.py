@@ -18,6 +18,7 @@ import pkgutil
 import sys
 
 from coursework import __version__
+from coursework.quiet import quiet_tensorflow_startup
 
 
 class UsageError(Exception):
@@ -49,7 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the process exit status."""
+    """Run the command line; returns the process exit status.
+
+    TensorFlow's start-up lines are kept off stderr (:func:`coursework.quiet.quiet_tensorflow_startup`).
+    """
+    quiet_tensorflow_startup()
     try:
         args = build_parser().parse_args(argv)
         return int(args.handler(args) or 0)

@@ -15,6 +15,9 @@ def register(subparsers) -> None:
     parser.add_argument("--timeout", type=int, default=3600,
                         help="per-cell timeout in seconds (default 3600)")
     parser.add_argument("--dir", default=None, help="notebook folder (default: ./notebooks)")
+    parser.add_argument("--timings", default=None, metavar="PATH",
+                        help="JSON file of wall times per notebook and profile "
+                             "(default: results/timings.json beside the notebooks)")
     parser.set_defaults(handler=run)
 
 
@@ -23,5 +26,6 @@ def run(args) -> int:
     from coursework.profiles import get_profile
 
     paths = find_notebooks(args.names, args.dir)
-    failures = run_notebooks(paths, profile=get_profile(args.profile), timeout=args.timeout)
+    failures = run_notebooks(paths, profile=get_profile(args.profile), timeout=args.timeout,
+                             timings=args.timings)
     return 1 if failures else 0
