@@ -128,15 +128,11 @@ def evaluate(model, splits, split: str = "test") -> dict[str, float]:
             "char_accuracy": float(np.mean(chars_right))}
 
 
-class AdditionRecipe(Recipe):
-    name = "addition"
-    summary = "3-digit addition as sequence to sequence (LSTM encoder-decoder)"
-    dataset = "generated a+b sums (50,000 distinct pairs)"
-    metric = "exact_match"
-    notebook = "06a_suma_seq2seq.ipynb"
+class AdditionRecipe(Recipe, name="addition", metric="exact_match", notebook="06a_suma_seq2seq.ipynb"):
+    """3-digit addition as sequence to sequence (LSTM encoder-decoder)."""
 
-    def settings_for(self, profile=None):
-        return settings_for(profile)
+    dataset = "generated a+b sums (50,000 distinct pairs)"
+    settings_for = staticmethod(settings_for)
 
     def load(self, settings, seed):
         from coursework.datasets.addition import make_addition_splits

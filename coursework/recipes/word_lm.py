@@ -120,27 +120,19 @@ def suggestions_table(model, prompts=SAMPLE_PROMPTS, k: int = 5):
                          for p in prompts])
 
 
-class WordLMRecipe(Recipe):
-    name = "word-lm"
-    summary = "next-word prediction (top-k suggestions, sampling, beam search over words)"
-    dataset = "Spanish parliament speeches, TextVectorization words, contiguous-block split"
-    metric = "val_perplexity"
-    notebook = "04b_proxima_palabra.ipynb"
+class WordLMRecipe(Recipe, name="word-lm", metric="val_perplexity", notebook="04b_proxima_palabra.ipynb"):
+    """next-word prediction (top-k suggestions, sampling, beam search over words)."""
 
-    def settings_for(self, profile=None):
-        return settings_for(profile)
+    dataset = "Spanish parliament speeches, TextVectorization words, contiguous-block split"
+    settings_for = staticmethod(settings_for)
+    build = staticmethod(build_model)
+    evaluate = staticmethod(evaluate)
 
     def load(self, settings, seed):
         return load_corpus(settings)
 
-    def build(self, data, settings):
-        return build_model(data, settings)
-
     def fit(self, model, data, settings, verbose):
         return fit(model, data, settings, verbose=verbose).history
-
-    def evaluate(self, model, data, settings):
-        return evaluate(model, data, settings)
 
     def describe(self, settings):
         return (f"Embedding {settings.embedding_dim} → LSTM {settings.units} → softmax over "
