@@ -186,10 +186,9 @@ def train_variant(variant: SentimentVariant | str, settings: SentimentSettings |
         a :class:`SentimentRun`; ``metrics`` holds test ``accuracy`` and ``f1``, ``majority_baseline``,
         ``params``, ``trainable_params`` and ``seconds_per_epoch``.
     """
-    name = variant if isinstance(variant, str) else variant.task
-    if name not in RECIPES:
-        raise KeyError(f"Unknown sentiment task {name!r}; known: {', '.join(VARIANTS)}.")
-    recipe = RECIPES[name]
+    if isinstance(variant, str) and variant not in RECIPES:
+        raise KeyError(f"Unknown sentiment task {variant!r}; known: {', '.join(VARIANTS)}.")
+    recipe = RECIPES[variant] if isinstance(variant, str) else SentimentRecipe(variant)
     settings = settings or settings_for()
     result = recipe.run(settings, seed=seed, verbose=verbose,
                         data=recipe.load(settings, seed, splits=data, keyed_vectors=keyed_vectors))
