@@ -5,7 +5,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from coursework.datasets.addition import AdditionTask, make_addition_splits  # noqa: E402
+from coursework.datasets.addition import AdditionTask  # noqa: E402
 from coursework.metrics import SequenceExactMatch, exact_match, sequence_exact_match  # noqa: E402
 from coursework.models import build_addition_seq2seq  # noqa: E402
 from coursework.recipes import TrainConfig, get_recipe  # noqa: E402

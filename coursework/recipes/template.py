@@ -69,6 +69,9 @@ class TrainResult:
         }
 
 
+_ATTRIBUTES = {"name", "summary", "dataset", "metric", "notebook", "epochs_field"}
+
+
 class Recipe:
     """A task of the course: subclass it, set the class attributes, implement the hooks.
 
@@ -89,7 +92,7 @@ class Recipe:
     epochs_field: str = "epochs"
 
     def __init_subclass__(cls, **attributes):
-        unknown = sorted(set(attributes) - {"name", "summary", "dataset", "metric", "notebook", "epochs_field"})
+        unknown = sorted(set(attributes) - _ATTRIBUTES)
         if unknown:
             raise TypeError(f"Unknown recipe attribute(s) {unknown} for {cls.__name__}.")
         super().__init_subclass__()
