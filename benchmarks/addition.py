@@ -17,6 +17,7 @@ import _bootstrap  # noqa: F401  (first: TensorFlow's start-up lines stay off st
 
 # isort: split
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -37,9 +38,10 @@ def run(name, settings, splits, threshold, max_epochs, seed):
     watch = StopAtTarget("val_exact_match", threshold, stop=settings.target_exact_match is None)
     print(f"\n== {name}: batch {settings.batch_size}, lr {settings.learning_rate}, "
           f"reverse {settings.reverse_input}", flush=True)
+    if max_epochs is not None:
+        settings = dataclasses.replace(settings, epochs=max_epochs)
     with Timer() as timer:
-        history, _ = fit_addition(model, splits, settings, epochs=max_epochs, verbose=2,
-                                  extra_callbacks=[watch])
+        history, _ = fit_addition(model, splits, settings, verbose=2, extra_callbacks=[watch])
     test = evaluate(model, splits, "test")
     return {"recipe": name, "params": model.count_params(),
             "epochs_to_threshold": watch.reached_epoch,

@@ -45,13 +45,13 @@ def main(argv=None) -> int:
     from coursework.bots.retrieval import RetrievalBot
     from coursework.datasets.dialogue import load_spanish_chatterbot_pairs
     from coursework.datasets.intents import load_heldout
-    from coursework.recipes.intent_bot import train_intent_bot
+    from coursework.recipes.intent_bot import settings_for, train_intent_bot
     from coursework.reporting import format_table
 
     accuracies, train_seconds, bot = [], [], None
     for seed in range(args.seeds):
         start = time.perf_counter()
-        bot = train_intent_bot(profile=args.profile, seed=seed, verbose=0)
+        bot = train_intent_bot(settings_for(args.profile), seed=seed, verbose=0)
         train_seconds.append(time.perf_counter() - start)
         texts, labels = load_heldout(intents=bot.intents)
         accuracies.append(bot.evaluate(texts, labels))

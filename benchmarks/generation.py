@@ -98,8 +98,8 @@ def main(argv=None) -> int:
 
     import coursework.layers.vocabulary  # noqa: F401
     from coursework.generation.text import RecurrentStepper, beam_search, generate
-    from coursework.recipes import TrainConfig
-    from coursework.recipes.char_generator import evaluate, load_corpus, settings_for, train
+    from coursework.recipes import TrainConfig, get_recipe
+    from coursework.recipes.char_generator import evaluate, load_corpus, settings_for
     from coursework.reporting import format_table
 
     settings = settings_for(args.profile)
@@ -108,8 +108,8 @@ def main(argv=None) -> int:
         model = keras.saving.load_model(args.model)
         corpus = load_corpus(settings)
     else:
-        result = train(TrainConfig(profile=args.profile, verbose=2))
-        model, corpus, train_seconds = result.model, result.extra["corpus"], result.seconds
+        result = get_recipe("char-generator").train(TrainConfig(profile=args.profile, verbose=2))
+        model, corpus, train_seconds = result.model, result.extra["data"], result.seconds
     metrics = evaluate(model, corpus, settings)
     stepper = RecurrentStepper(model)
 

@@ -43,9 +43,9 @@ def main(argv=None) -> int:
                                      "cpu_count": os.cpu_count()}
     for name, attention in (("attention (general)", settings.attention), ("no attention", None)):
         run_settings = dataclasses.replace(settings, attention=attention, target_exact_match=(
-            settings.target_exact_match if attention else None))
+            settings.target_exact_match if attention else None), epochs=args.epochs or settings.epochs)
         start = time.perf_counter()
-        _, translator, history = train_number_translator(splits, run_settings, args.epochs, verbose=0,
+        _, translator, history = train_number_translator(splits, run_settings, verbose=0,
                                                          seed=args.seed)
         train_seconds = time.perf_counter() - start
         metrics = evaluate_translator(translator, splits)

@@ -1,4 +1,4 @@
-"""Training helpers shared by recipes: seeding, timing, and stopping when a target is reached.
+"""Training helpers shared by recipes: seeding, timing (whole runs, epochs), and stopping at a target.
 
 Example:
     >>> from coursework.training import StopAtTarget
@@ -59,6 +59,20 @@ class StopAfterSeconds(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if self.seconds is not None and time.perf_counter() - self._start > self.seconds:
             self.model.stop_training = True
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Record the wall seconds of every epoch in ``epoch_seconds`` (validation included)."""
+
+    def __init__(self):
+        super().__init__()
+        self.epoch_seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch_seconds.append(time.perf_counter() - self._start)
 
 
 class Timer:

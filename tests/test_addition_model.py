@@ -5,7 +5,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from coursework.datasets.addition import AdditionTask, make_addition_splits  # noqa: E402
+from coursework.datasets.addition import AdditionTask  # noqa: E402
 from coursework.metrics import SequenceExactMatch, exact_match, sequence_exact_match  # noqa: E402
 from coursework.models import build_addition_seq2seq  # noqa: E402
 from coursework.recipes import TrainConfig, get_recipe  # noqa: E402
@@ -59,7 +59,7 @@ def trained():
 
 def test_ci_recipe_learns_well_beyond_chance(trained):
     # chance exact match on 4 characters is ~0; always writing the commonest character gives ~0.30
-    baseline = trained.extra["splits"].majority_char_baseline("test")
+    baseline = trained.extra["data"].majority_char_baseline("test")
     assert trained.metrics["exact_match"] > 0.05, trained.metrics
     assert trained.metrics["char_accuracy"] > baseline + 0.2, (trained.metrics, baseline)
     assert trained.history["loss"][-1] < trained.history["loss"][0]
@@ -79,7 +79,7 @@ def test_saved_model_loads_without_custom_objects(trained, tmp_path):
     path = tmp_path / "addition.keras"
     trained.model.save(path)
     loaded = keras.saving.load_model(path)
-    queries = trained.extra["splits"].queries["test"][:50]
+    queries = trained.extra["data"].queries["test"][:50]
     assert solve(loaded, queries) == solve(trained.model, queries)
     assert task_of(loaded) == AdditionTask(3)
 
@@ -91,7 +91,7 @@ def test_task_of_rejects_other_models():
 
 
 def test_splits_used_by_the_recipe_never_share_pairs(trained):
-    splits = trained.extra["splits"]
+    splits = trained.extra["data"]
     train = set(splits.queries["train"])
     assert not train & set(splits.queries["test"])
     assert not train & set(splits.queries["validation"])

@@ -13,9 +13,9 @@ from coursework.datasets.intents import load_heldout, load_intents
 
 @pytest.fixture(scope="module")
 def intent_bot():
-    from coursework.recipes.intent_bot import train_intent_bot
+    from coursework.recipes.intent_bot import settings_for, train_intent_bot
 
-    return train_intent_bot(profile="ci", verbose=0)
+    return train_intent_bot(settings_for("ci"), verbose=0)
 
 
 @pytest.fixture(scope="module")

@@ -33,8 +33,10 @@ def test_tasks_lists_every_recipe_with_its_metric():
     tasks = {t["task"]: t for t in json.loads(result.stdout)}
     assert tasks["addition"]["metric"] == "exact_match"
     assert tasks["addition"]["notebook"] == "06a_suma_seq2seq.ipynb"
-    table = cli("tasks").stdout
-    assert "addition" in table and "headline metric" in table
+    assert tasks["addition"]["model"].endswith("(205,324 params)")  # counted on the built model
+    assert tasks["word-lm"]["profile"] == "ci" and "2,000 words" in tasks["word-lm"]["model"]
+    table = cli("tasks", "--profile", "full").stdout
+    assert "addition" in table and "headline metric" in table and "5,000 words" in table
 
 
 @pytest.mark.parametrize("args, fragments, code", [

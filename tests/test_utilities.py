@@ -69,7 +69,10 @@ def test_registry_rejects_duplicates_and_names_known_tasks():
     recipe = get_recipe("addition")
     assert recipe in all_recipes()
     assert register(recipe) is recipe  # registering the same object again is harmless
+    impostor = type("Impostor", (Recipe,), {"name": "addition"})()
     with pytest.raises(ValueError, match="registered twice"):
-        register(Recipe(name="addition", summary="", dataset="", model="", metric="", train=print))
+        register(impostor)
+    with pytest.raises(TypeError, match="Recipe instance"):
+        register(type(recipe))
     with pytest.raises(KeyError, match="Known tasks: .*addition"):
         get_recipe("additon")

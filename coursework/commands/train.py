@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from coursework.commands import positive
-
 import json
 
+from coursework.commands import positive
 from coursework.profiles import PROFILES
 
 

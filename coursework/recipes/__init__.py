@@ -1,9 +1,9 @@
 """Recipes: one per task of the course (data loader + model builder + settings per profile + evaluation).
 
 A recipe is reached three ways with one implementation: the numbered notebook, ``python -m coursework
-train TASK`` and the tests/benchmarks. Each module in this package registers its recipes with
-:func:`register` at import time and must stay cheap to import (import Keras inside ``train``), so that
-``python -m coursework tasks`` answers instantly.
+train TASK`` and the tests/benchmarks. Each module in this package subclasses
+:class:`~coursework.recipes.template.Recipe`, registers an instance with :func:`register` at import
+time and must stay cheap to import (Keras is imported inside the hooks).
 
 Example:
     >>> from coursework.recipes import get_recipe
@@ -13,59 +13,12 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import pkgutil
-from typing import Any, Callable
 
+from coursework.recipes.template import Recipe, TrainConfig, TrainResult
 
-@dataclasses.dataclass(frozen=True)
-class TrainConfig:
-    """What the caller asks of a training run. ``epochs=None`` means the profile's default."""
-
-    profile: str = "full"
-    epochs: int | None = None
-    seed: int = 42
-    verbose: int = 1
-
-
-@dataclasses.dataclass
-class TrainResult:
-    """What a training run returns: the trained model, its metrics and how long it took.
-
-    ``metrics`` holds the headline metric (``recipe.metric``) and any others, evaluated on held-out
-    data. ``model`` is what ``--save`` writes; it must load back with ``keras.saving.load_model``.
-    """
-
-    task: str
-    model: Any
-    metrics: dict[str, float]
-    epochs: int
-    seconds: float
-    history: dict[str, list[float]] = dataclasses.field(default_factory=dict)
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-    def summary(self) -> dict[str, Any]:
-        """JSON-ready summary: task, metrics, epochs and wall seconds."""
-        return {
-            "task": self.task,
-            **{k: round(float(v), 6) for k, v in self.metrics.items()},
-            "epochs": int(self.epochs),
-            "seconds": round(float(self.seconds), 2),
-        }
-
-
-@dataclasses.dataclass(frozen=True)
-class Recipe:
-    """A task of the course, as listed by ``python -m coursework tasks``."""
-
-    name: str
-    summary: str
-    dataset: str
-    model: str
-    metric: str
-    train: Callable[[TrainConfig], TrainResult]
-    notebook: str | None = None
+__all__ = ["Recipe", "TrainConfig", "TrainResult", "all_recipes", "get_recipe", "register"]
 
 
 _REGISTRY: dict[str, Recipe] = {}
@@ -73,7 +26,9 @@ _DISCOVERED = False
 
 
 def register(recipe: Recipe) -> Recipe:
-    """Add a recipe to the registry (called by the modules of this package at import time)."""
+    """Add a recipe instance to the registry (called by the modules of this package at import time)."""
+    if not isinstance(recipe, Recipe):
+        raise TypeError(f"register() takes a Recipe instance, got {recipe!r}.")
     if recipe.name in _REGISTRY and _REGISTRY[recipe.name] is not recipe:
         raise ValueError(f"Recipe {recipe.name!r} is registered twice.")
     _REGISTRY[recipe.name] = recipe
@@ -85,7 +40,7 @@ def _discover() -> None:
     if _DISCOVERED:
         return
     for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
+        if not info.name.startswith("_") and info.name != "template":
             importlib.import_module(f"{__name__}.{info.name}")
     _DISCOVERED = True
 

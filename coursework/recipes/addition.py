@@ -9,6 +9,9 @@ Example:
     >>> from coursework.recipes.addition import settings_for
     >>> settings_for("ci").epochs < settings_for("full").epochs
     True
+    >>> from coursework.recipes import get_recipe
+    >>> get_recipe("addition").describe(settings_for("ci"))
+    'LSTM 128 → RepeatVector → LSTM 128 → softmax (205,324 params)'
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+from coursework.recipes import Recipe, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,8 +62,7 @@ def compile_addition(model, learning_rate: float):
     return model
 
 
-def fit_addition(model, splits, settings: AdditionSettings, epochs: int | None = None,
-                 verbose: int = 1, extra_callbacks=()):
+def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int = 1, extra_callbacks=()):
     """Train ``model`` on ``splits`` with ``settings``; returns ``(history, stop_callback)``."""
     import keras
 
@@ -78,7 +80,7 @@ def fit_addition(model, splits, settings: AdditionSettings, epochs: int | None =
             verbose=0))
     x_train, y_train = splits.arrays("train")
     history = model.fit(x_train, y_train, validation_data=splits.arrays("validation"),
-                        epochs=epochs or settings.epochs, batch_size=settings.batch_size,
+                        epochs=settings.epochs, batch_size=settings.batch_size,
                         callbacks=callbacks, verbose=verbose)
     return history, stopper
 
@@ -92,8 +94,6 @@ def solve(model, queries: list[str]) -> list[str]:
         ValueError: for a query that is empty, has letters or other characters, misses an operand,
             has two '+' or more digits than the model was built for; the message names the problem.
     """
-    from coursework.datasets.addition import AdditionTask
-
     task = task_of(model)
     if isinstance(queries, str):
         queries = [queries]
@@ -128,32 +128,32 @@ def evaluate(model, splits, split: str = "test") -> dict[str, float]:
             "char_accuracy": float(np.mean(chars_right))}
 
 
-def train(config: TrainConfig) -> TrainResult:
-    """Train the course recipe and evaluate exact match on the held-out test split."""
-    from coursework.datasets.addition import make_addition_splits
-    from coursework.models import build_addition_seq2seq
-    from coursework.training import Timer, set_seed
+class AdditionRecipe(Recipe, name="addition", metric="exact_match", notebook="06a_suma_seq2seq.ipynb"):
+    """3-digit addition as sequence to sequence (LSTM encoder-decoder)."""
 
-    settings = settings_for(config.profile)
-    set_seed(config.seed)
-    splits = make_addition_splits(n=settings.n, digits=settings.digits, seed=config.seed)
-    model = build_addition_seq2seq(settings.digits, settings.units,
-                                   reverse_input=settings.reverse_input)
-    with Timer() as timer:
-        history, _ = fit_addition(model, splits, settings, epochs=config.epochs,
-                                  verbose=config.verbose)
-    metrics = evaluate(model, splits, "test")
-    return TrainResult(task="addition", model=model, metrics=metrics,
-                       epochs=len(history.history["loss"]), seconds=timer.seconds,
-                       history=history.history, extra={"splits": splits, "settings": settings})
+    dataset = "generated a+b sums (50,000 distinct pairs)"
+    settings_for = staticmethod(settings_for)
+
+    def load(self, settings, seed):
+        from coursework.datasets.addition import make_addition_splits
+
+        return make_addition_splits(n=settings.n, digits=settings.digits, seed=seed)
+
+    def build(self, data, settings):
+        from coursework.models import build_addition_seq2seq
+
+        return build_addition_seq2seq(settings.digits, settings.units, reverse_input=settings.reverse_input)
+
+    def fit(self, model, data, settings, verbose):
+        return fit_addition(model, data, settings, verbose=verbose)[0].history
+
+    def evaluate(self, model, data, settings):
+        return evaluate(model, data, "test")
+
+    def describe(self, settings):
+        params = self.build(None, settings).count_params()
+        return (f"LSTM {settings.units} → RepeatVector → LSTM {settings.units} → softmax "
+                f"({params:,} params)")
 
 
-register(Recipe(
-    name="addition",
-    summary="3-digit addition as sequence to sequence (LSTM encoder-decoder)",
-    dataset="generated a+b sums (50,000 distinct pairs)",
-    model="LSTM 128 → RepeatVector → LSTM 128 → softmax (205,324 params)",
-    metric="exact_match",
-    train=train,
-    notebook="06a_suma_seq2seq.ipynb",
-))
+register(AdditionRecipe())

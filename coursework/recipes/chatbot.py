@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+from coursework.recipes import Recipe, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,15 +134,10 @@ def token_accuracy(model, pairs, settings: ChatbotSettings) -> dict[str, float]:
             "majority_token_accuracy": float(counts.max() / real.sum())}
 
 
-def train_chatbot(settings: ChatbotSettings, epochs: int | None = None, verbose: int = 1,
-                  seed: int = 42):
-    """Load the pairs, build and train the bot model. Returns ``(model, pairs, history)``."""
+def fit_chatbot(model, pairs, settings: ChatbotSettings, *, verbose: int = 1):
+    """Compile and train the bot model on teacher-forced ``pairs``; returns the Keras ``History``."""
     from coursework.models.translator import compile_translator, teacher_forcing_arrays
-    from coursework.training import set_seed
 
-    set_seed(seed)
-    pairs = load_dialogue_pairs(settings, seed=seed)
-    model = build_chatbot_model(pairs["train"], settings, verbose=verbose)
     compile_translator(model, settings.learning_rate)
     source_vocabulary = model.get_layer("source_embedding").vocabulary
     target_vocabulary = model.get_layer("target_embedding").vocabulary
@@ -150,30 +145,41 @@ def train_chatbot(settings: ChatbotSettings, epochs: int | None = None, verbose:
                                             settings.max_length, settings.max_length + 1)
               for split in pairs}
     x, y = arrays["train"]
-    history = model.fit(x, y, validation_data=arrays["validation"], epochs=epochs or settings.epochs,
-                        batch_size=settings.batch_size, verbose=verbose)
-    return model, pairs, history
+    return model.fit(x, y, validation_data=arrays["validation"], epochs=settings.epochs,
+                     batch_size=settings.batch_size, verbose=verbose)
 
 
-def train(config: TrainConfig) -> TrainResult:
-    """Train the chat bot; report held-out token accuracy against the majority-token baseline."""
-    from coursework.training import Timer
+def train_chatbot(settings: ChatbotSettings, *, seed: int = 42, verbose: int = 1):
+    """Seed, load the pairs, build and train the bot model. Returns ``(model, pairs, history)``."""
+    from coursework.training import set_seed
 
-    settings = settings_for(config.profile)
-    with Timer() as timer:
-        model, pairs, history = train_chatbot(settings, config.epochs, config.verbose, config.seed)
-    metrics = token_accuracy(model, pairs["validation"], settings)
-    return TrainResult(task="chatbot", model=model, metrics=metrics,
-                       epochs=len(history.history["loss"]), seconds=timer.seconds,
-                       history=history.history, extra={"pairs": pairs, "settings": settings})
+    set_seed(seed)
+    pairs = load_dialogue_pairs(settings, seed=seed)
+    model = build_chatbot_model(pairs["train"], settings, verbose=verbose)
+    return model, pairs, fit_chatbot(model, pairs, settings, verbose=verbose)
 
 
-register(Recipe(
-    name="chatbot",
-    summary="generative seq2seq chat bot (English chitchat + Spanish chatterbot pairs)",
-    dataset="chitchat-dataset (8,000 short pairs) + chatterbot-corpus Spanish (684 pairs)",
-    model="Embedding 50 + GRU 128 encoder-decoder, bilinear attention, dropout 0.2, vocab ≤ 8000",
-    metric="token_accuracy",
-    train=train,
-    notebook="06c_chatbot.ipynb",
-))
+class ChatbotRecipe(Recipe, name="chatbot", metric="token_accuracy", notebook="06c_chatbot.ipynb"):
+    """generative seq2seq chat bot (English chitchat + Spanish chatterbot pairs)."""
+
+    dataset = "chitchat-dataset (8,000 short pairs) + chatterbot-corpus Spanish (684 pairs)"
+    settings_for = staticmethod(settings_for)
+    load = staticmethod(load_dialogue_pairs)
+
+    def build(self, data, settings):
+        return build_chatbot_model(data["train"], settings, verbose=0)
+
+    def fit(self, model, data, settings, verbose):
+        return fit_chatbot(model, data, settings, verbose=verbose).history
+
+    def evaluate(self, model, data, settings):
+        return token_accuracy(model, data["validation"], settings)
+
+    def describe(self, settings):
+        embedding = "GloVe 50d" if settings.pretrained_embeddings else f"Embedding {settings.embedding_dim}"
+        attention = f"{settings.attention} attention" if settings.attention else "no attention"
+        return (f"{embedding} + GRU {settings.units} encoder-decoder, {attention}, dropout "
+                f"{settings.dropout}, vocab ≤ {settings.vocabulary_size}")
+
+
+register(ChatbotRecipe())

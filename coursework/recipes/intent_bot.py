@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+from coursework.recipes import Recipe, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,40 +36,57 @@ def settings_for(profile: str | None = None) -> IntentBotSettings:
                 profile=profile)
 
 
-def train_intent_bot(profile: str | None = None, epochs: int | None = None, seed: int = 42,
-                     verbose: int = 1, threshold: float | None = None, intents=None):
-    """A trained :class:`~coursework.bots.intent.IntentBot` with the profile's settings."""
+def train_intent_bot(settings: IntentBotSettings | None = None, *, seed: int = 42, verbose: int = 1,
+                     threshold: float | None = None, intents=None):
+    """A trained :class:`~coursework.bots.intent.IntentBot` (``settings``: the active profile's)."""
+    settings = settings or settings_for()
+    return fit_bot(new_bot(settings, seed, intents, threshold), settings, verbose=verbose)
+
+
+def new_bot(settings: IntentBotSettings, seed: int = 42, intents=None, threshold: float | None = None):
+    """An untrained :class:`~coursework.bots.intent.IntentBot` (``intents``: the package's file)."""
     from coursework.bots.intent import IntentBot
 
-    settings = settings_for(profile)
-    bot = IntentBot(intents=intents, hidden=settings.hidden, seed=seed,
-                    threshold=settings.threshold if threshold is None else threshold)
-    return bot.fit(epochs=epochs or settings.epochs, batch_size=settings.batch_size,
+    return IntentBot(intents=intents, hidden=settings.hidden, seed=seed,
+                     threshold=settings.threshold if threshold is None else threshold)
+
+
+def fit_bot(bot, settings: IntentBotSettings, *, verbose: int = 1):
+    """Train ``bot``'s network with ``settings`` (the bot seeds itself); returns the bot."""
+    return bot.fit(epochs=settings.epochs, batch_size=settings.batch_size,
                    learning_rate=settings.learning_rate, verbose=verbose)
 
 
-def train(config: TrainConfig) -> TrainResult:
-    """Train the bot and measure held-out intent accuracy (and training accuracy)."""
-    from coursework.datasets.intents import load_heldout
-    from coursework.training import Timer
+class IntentBotRecipe(Recipe, name="intent-bot", metric="heldout_accuracy", notebook="02b_bots.ipynb"):
+    """Spanish intent bot: bag of stems → Dense network with a confidence threshold."""
 
-    with Timer() as timer:
-        bot = train_intent_bot(config.profile, config.epochs, config.seed, config.verbose)
-    texts, labels = load_heldout(intents=bot.intents)
-    train_texts, train_labels = bot.intents.examples()
-    metrics = {"heldout_accuracy": bot.evaluate(texts, labels),
-               "train_accuracy": bot.evaluate(train_texts, train_labels)}
-    return TrainResult(task="intent-bot", model=bot.model, metrics=metrics,
-                       epochs=len(bot.history["loss"]), seconds=timer.seconds,
-                       history=bot.history, extra={"bot": bot})
+    dataset = "data/intents_es.yaml (10 intents) + held-out paraphrases"
+    settings_for = staticmethod(settings_for)
+
+    def load(self, settings, seed):
+        from coursework.datasets.intents import load_intents
+
+        return {"intents": load_intents(), "seed": seed}  # the bot seeds its weights and replies
+
+    def build(self, data, settings):
+        return new_bot(settings, seed=data["seed"], intents=data["intents"])
+
+    def fit(self, model, data, settings, verbose):
+        return fit_bot(model, settings, verbose=verbose).history
+
+    def evaluate(self, model, data, settings):
+        from coursework.datasets.intents import load_heldout
+
+        texts, labels = load_heldout(intents=data["intents"])
+        train_texts, train_labels = data["intents"].examples()
+        return {"heldout_accuracy": model.evaluate(texts, labels),
+                "train_accuracy": model.evaluate(train_texts, train_labels)}
+
+    def export(self, model, data, settings):
+        return model.model  # the Dense network; ``chat --bot PATH`` loads it back into a bot
+
+    def describe(self, settings):
+        return f"bag of words → Dense {settings.hidden} relu → Dropout → Dense softmax"
 
 
-register(Recipe(
-    name="intent-bot",
-    summary="Spanish intent bot: bag of stems → Dense network with a confidence threshold",
-    dataset="data/intents_es.yaml (10 intents) + held-out paraphrases",
-    model="bag of words → Dense 64 relu → Dropout → Dense softmax",
-    metric="heldout_accuracy",
-    train=train,
-    notebook="02b_bots.ipynb",
-))
+register(IntentBotRecipe())

