@@ -45,11 +45,11 @@ def bert_settings_for(profile: str | None = None):
     """Sizes of the BERT recipe per profile.
 
     ``full``: the real MiniLM on all 8,813 training snippets, sequence length 64 (99.9 % of the
-    snippets fit), 3 fine-tuning epochs at a peak learning rate of 5e-5 (10 % warm-up, then linear
+    snippets fit), 3 fine-tuning epochs at a peak learning rate of 5e-5 (10 % warm-up, then cosine
     decay) with the word-piece embedding table frozen; about 13 minutes on 2 idle CPU cores (see
     ``benchmarks/transformers.py``). ``ci``: a tiny BERT built from config, on 800 snippets.
     """
-    from coursework.models.bert import BertSettings
+    from coursework.recipes.bert_training import BertSettings
 
     return pick(full=BertSettings(sequence_length=64, finetune_epochs=3, finetune_learning_rate=5e-5,
                                   batch_size=32),
@@ -179,7 +179,8 @@ def train_transformer(config: TrainConfig) -> TrainResult:
 
 def train_bert(config: TrainConfig) -> TrainResult:
     """MiniLM: frozen backbone + head, then fine-tuned end-to-end; the saved model takes raw text."""
-    from coursework.models.bert import raw_text_bert_classifier, train_bert_classifier
+    from coursework.models.bert import raw_text_bert_classifier
+    from coursework.recipes.bert_training import train_bert_classifier
     from coursework.training import Timer
 
     settings = bert_settings_for(config.profile)
