@@ -130,11 +130,12 @@ def test_two_phase_fine_tuning_keeps_the_word_piece_table_frozen_and_watches_val
     block = [w.copy() for w in backbone.get_layer("transformer_layer_0").get_weights()]
     settings = bert_training.BertSettings(sequence_length=16, head_epochs=2, finetune_epochs=2, batch_size=8,
                                  finetune_learning_rate=1e-2, freeze_token_embedding=True)
-    run = bert_training.train_bert_classifier(data, settings, backbone=backbone, tokenizer=_tokenizer(), verbose=0)
+    run = bert_training.train_bert_classifier(data, settings, backbone=backbone, tokenizer=_tokenizer(),
+                                              verbose=0)
 
     np.testing.assert_array_equal(backbone.get_layer("token_embedding").get_weights()[0], table)
     moved = backbone.get_layer("transformer_layer_0").get_weights()
-    assert any(not np.allclose(a, b) for a, b in zip(moved, block))  # the rest did fine-tune
+    assert any(not np.allclose(a, b) for a, b in zip(moved, block, strict=True))  # the rest did fine-tune
     assert len(run["history"]["val_accuracy"]) == 2
     m = run["metrics"]
     assert m["n_train"] == 64 and m["n_test"] == 24 and 0 <= m["accuracy"] <= 1
@@ -165,7 +166,7 @@ def test_fine_tuning_schedule_is_keras_cosine_decay_with_linear_warm_up():
     assert isinstance(lr, keras.optimizers.schedules.CosineDecay)
     values = [float(lr(s)) for s in range(41)]
     np.testing.assert_allclose(values[:11], np.linspace(0, 2e-5, 11), rtol=1e-5, atol=1e-12)  # warm-up
-    assert all(a >= b for a, b in zip(values[10:], values[11:]))  # then it only goes down
+    assert all(a >= b for a, b in zip(values[10:], values[11:], strict=False))  # then it only goes down
     assert values[25] == pytest.approx(1e-5, rel=1e-4) and values[40] == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(ValueError, match="warmup_share"):
         bert_training.fine_tuning_schedule(1e-5, 10, 1.0)

@@ -45,8 +45,9 @@ def _tiny_bert_model():
 
     keras.utils.set_random_seed(0)
     vocab = list(bert.SPECIAL_TOKENS) + ["good", "bad", "film", "movie", "great", "dull", "the", "a", "was"]
-    backbone = bert.build_tiny_bert(len(vocab), num_layers=1, hidden_dim=16, intermediate_dim=32,
-                                    max_sequence_length=16)
+    backbone = bert.build_tiny_bert(
+        len(vocab), num_layers=1, hidden_dim=16, intermediate_dim=32, max_sequence_length=16
+    )
     body = bert.build_bert_classifier(backbone, freeze_backbone=False)
     tokenizer = keras_hub.models.BertTokenizer(vocabulary=vocab, lowercase=True)
     return bert.raw_text_bert_classifier(bert.make_preprocessor(tokenizer, 16, backbone), body)
@@ -85,8 +86,14 @@ def test_reloaded_raw_text_model_answers_every_kind_of_text_batch_alike(build, t
     path = tmp_path / "model.keras"
     model.save(path)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    run = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(path), json.dumps(TEXTS), json.dumps(LABELS)],
-                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS, str(path), json.dumps(TEXTS), json.dumps(LABELS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     out = json.loads(run.stdout.strip().splitlines()[-1])
     assert out["class"] == "RawTextModel"
@@ -97,14 +104,21 @@ def test_reloaded_raw_text_model_answers_every_kind_of_text_batch_alike(build, t
         np.testing.assert_allclose(out[kind]["call"], expected, atol=1e-5, err_msg=kind)
         np.testing.assert_allclose(out[kind]["evaluate"], reference, atol=1e-5, err_msg=kind)
     assert out["empty"].startswith("ValueError") and "empty" in out["empty"], out["empty"]
-    assert out["none"].startswith("TypeError") and "x[0]" in out["none"] and "None" in out["none"], out["none"]
+    assert out["none"].startswith("TypeError") and "x[0]" in out["none"] and "None" in out["none"], out[
+        "none"
+    ]
 
 
 def test_to_text_array_converts_and_names_the_problem():
     import tensorflow as tf
 
-    for texts in (["buena", "mala"], ("buena", "mala"), np.array(["buena", "mala"]),
-                  np.array([b"buena", b"mala"]), tf.constant(["buena", "mala"])):
+    for texts in (
+        ["buena", "mala"],
+        ("buena", "mala"),
+        np.array(["buena", "mala"]),
+        np.array([b"buena", b"mala"]),
+        tf.constant(["buena", "mala"]),
+    ):
         out = to_text_array(texts)
         assert out.dtype == object and out.tolist() == ["buena", "mala"]
     with pytest.raises(ValueError, match="empty"):

@@ -46,7 +46,8 @@ class BertTextPreprocessor(keras.layers.Layer):
         self.lowercase = bool(lowercase)
         tokenizer = keras_hub.models.BertTokenizer(vocabulary=self.vocabulary, lowercase=self.lowercase)
         self.preprocessor = keras_hub.models.BertTextClassifierPreprocessor(
-            tokenizer, sequence_length=self.sequence_length)
+            tokenizer, sequence_length=self.sequence_length
+        )
 
     def build(self, input_shape):
         self.built = True  # no weights: the vocabulary lives in the config
@@ -59,6 +60,11 @@ class BertTextPreprocessor(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"vocabulary": self.vocabulary, "sequence_length": self.sequence_length,
-                       "lowercase": self.lowercase})
+        config.update(
+            {
+                "vocabulary": self.vocabulary,
+                "sequence_length": self.sequence_length,
+                "lowercase": self.lowercase,
+            }
+        )
         return config

@@ -28,16 +28,16 @@ class BertSettings:
     """Sizes of a two-phase BERT fine-tuning run."""
 
     sequence_length: int = 64
-    n_train: int | None = None       # fine-tuning subset (None = all of train)
-    n_test: int | None = None        # evaluation subset (None = all of test)
+    n_train: int | None = None  # fine-tuning subset (None = all of train)
+    n_test: int | None = None  # evaluation subset (None = all of test)
     head_epochs: int = 30
     head_learning_rate: float = 1e-2
     finetune_epochs: int = 1
     finetune_learning_rate: float = 3e-5
-    warmup_share: float = 0.1        # linear warm-up over this share of the steps, then cosine decay to 0
+    warmup_share: float = 0.1  # linear warm-up over this share of the steps, then cosine decay to 0
     freeze_token_embedding: bool = True  # see coursework.models.bert.set_backbone_trainable
     batch_size: int = 32
-    tiny: bool = False               # a tiny BERT from config instead of MiniLM (ci profile)
+    tiny: bool = False  # a tiny BERT from config instead of MiniLM (ci profile)
 
     def __post_init__(self):
         """Refuse impossible sizes now, not after minutes of loading and encoding."""
@@ -48,7 +48,9 @@ class BertSettings:
         for name in ("n_train", "n_test"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
-                raise ValueError(f"BertSettings.{name} must be None (all) or a positive integer, got {value!r}.")
+                raise ValueError(
+                    f"BertSettings.{name} must be None (all) or a positive integer, got {value!r}."
+                )
         for name in ("head_learning_rate", "finetune_learning_rate"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"BertSettings.{name} must be positive, got {getattr(self, name)!r}.")
@@ -71,8 +73,12 @@ def fine_tuning_schedule(peak: float, total_steps: int, warmup_share: float = 0.
         raise ValueError(f"warmup_share must be in [0, 1), got {warmup_share}.")
     warmup_steps = int(round(total_steps * warmup_share))
     return keras.optimizers.schedules.CosineDecay(
-        0.0, decay_steps=max(total_steps - warmup_steps, 1), alpha=0.0,
-        warmup_target=float(peak), warmup_steps=warmup_steps)
+        0.0,
+        decay_steps=max(total_steps - warmup_steps, 1),
+        alpha=0.0,
+        warmup_target=float(peak),
+        warmup_steps=warmup_steps,
+    )
 
 
 def _subset(split, n, seed):
@@ -96,7 +102,7 @@ def bucketed_dataset(tokens, labels, batch_size, seed, shuffle: bool = True):
     batches = list(length_batches(tokens["padding_mask"], batch_size))
 
     def generate():
-        for i in (rng.permutation(len(batches)) if shuffle else range(len(batches))):
+        for i in rng.permutation(len(batches)) if shuffle else range(len(batches)):
             idx, width = batches[i]
             yield slice_tokens(tokens, idx, width), labels[idx].astype("float32")
 
@@ -105,8 +111,14 @@ def bucketed_dataset(tokens, labels, batch_size, seed, shuffle: bool = True):
     return ds.map(lambda x, y: ({k: tf.cast(v, tf.int32) for k, v in x.items()}, y)), len(batches)
 
 
-def train_bert_classifier(data, settings: BertSettings = BertSettings(), backbone=None, tokenizer=None,
-                          seed: int = 42, verbose: int = 1) -> dict:
+def train_bert_classifier(
+    data,
+    settings: BertSettings = BertSettings(),
+    backbone=None,
+    tokenizer=None,
+    seed: int = 42,
+    verbose: int = 1,
+) -> dict:
     """Two-phase fine-tuning on Rotten Tomatoes; returns models, metrics and timings.
 
     Phase 1 (*grueso*): the backbone is frozen, so its sentence embeddings are computed once and the
@@ -121,15 +133,25 @@ def train_bert_classifier(data, settings: BertSettings = BertSettings(), backbon
     """
     import keras
 
-    from coursework.models.bert import (build_bert_classifier, build_tiny_bert, encode, load_minilm,
-                                        make_preprocessor, predict_tokens, set_backbone_trainable, tokenize)
+    from coursework.models.bert import (
+        build_bert_classifier,
+        build_tiny_bert,
+        encode,
+        load_minilm,
+        make_preprocessor,
+        predict_tokens,
+        set_backbone_trainable,
+        tokenize,
+    )
     from coursework.training import Timer, set_seed
 
     set_seed(seed)
     if backbone is None:
         if settings.tiny:
             tokenizer = tokenizer or load_minilm()[1]
-            backbone = build_tiny_bert(tokenizer.vocabulary_size(), max_sequence_length=settings.sequence_length)
+            backbone = build_tiny_bert(
+                tokenizer.vocabulary_size(), max_sequence_length=settings.sequence_length
+            )
         else:
             backbone, tokenizer = load_minilm()
     if tokenizer is None:
@@ -153,8 +175,9 @@ def train_bert_classifier(data, settings: BertSettings = BertSettings(), backbon
     seconds["encode"] = t.seconds
     features = keras.Input((backbone.hidden_dim,))
     head = keras.Model(features, model.get_layer("probability")(model.get_layer("head_dropout")(features)))
-    head.compile(keras.optimizers.Adam(settings.head_learning_rate), loss="binary_crossentropy",
-                 metrics=["accuracy"])
+    head.compile(
+        keras.optimizers.Adam(settings.head_learning_rate), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     with Timer() as t:
         head.fit(f_train, y_train, epochs=settings.head_epochs, batch_size=64, verbose=0)
     seconds["head"] = t.seconds
@@ -163,30 +186,50 @@ def train_bert_classifier(data, settings: BertSettings = BertSettings(), backbon
     # Phase 2: end-to-end at a lower learning rate (warm-up, then cosine decay).
     set_backbone_trainable(backbone, True, freeze_token_embedding=settings.freeze_token_embedding)
     dataset, steps = bucketed_dataset(x_train, y_train, settings.batch_size, seed)
-    schedule = fine_tuning_schedule(settings.finetune_learning_rate, steps * settings.finetune_epochs,
-                                    settings.warmup_share)
+    schedule = fine_tuning_schedule(
+        settings.finetune_learning_rate, steps * settings.finetune_epochs, settings.warmup_share
+    )
     model.compile(keras.optimizers.Adam(schedule), loss="binary_crossentropy", metrics=["accuracy"])
     validation, validation_steps = None, None
     if x_val is not None:
         validation, validation_steps = bucketed_dataset(x_val, y_val, 64, seed, shuffle=False)
         validation = validation.repeat()
     with Timer() as t:
-        history = model.fit(dataset.repeat(), steps_per_epoch=steps, epochs=settings.finetune_epochs,
-                            validation_data=validation, validation_steps=validation_steps,
-                            verbose=verbose, shuffle=False)  # the dataset shuffles its batches
+        history = model.fit(
+            dataset.repeat(),
+            steps_per_epoch=steps,
+            epochs=settings.finetune_epochs,
+            validation_data=validation,
+            validation_steps=validation_steps,
+            verbose=verbose,
+            shuffle=False,
+        )  # the dataset shuffles its batches
     seconds["finetune"] = t.seconds
     seconds["finetune_per_epoch"] = t.seconds / settings.finetune_epochs
     with Timer() as t:
         probs = predict_tokens(model, x_test)
     seconds["evaluate"] = t.seconds
-    metrics = {"accuracy": float(((probs > 0.5) == y_test).mean()), "frozen_accuracy": frozen_accuracy,
-               **({"val_accuracy": float(history.history["val_accuracy"][-1])} if x_val is not None else {}),
-               "majority_baseline": float(max(y_test.mean(), 1 - y_test.mean())),
-               "n_train": len(train_texts), "n_test": len(test_texts),
-               "parameters": int(model.count_params())}
-    return {"model": model, "preprocessor": preprocessor, "backbone": backbone, "tokenizer": tokenizer,
-            "metrics": metrics, "seconds": seconds, "history": history.history,
-            "test_probabilities": probs, "test_labels": y_test, "test_texts": test_texts}
+    metrics = {
+        "accuracy": float(((probs > 0.5) == y_test).mean()),
+        "frozen_accuracy": frozen_accuracy,
+        **({"val_accuracy": float(history.history["val_accuracy"][-1])} if x_val is not None else {}),
+        "majority_baseline": float(max(y_test.mean(), 1 - y_test.mean())),
+        "n_train": len(train_texts),
+        "n_test": len(test_texts),
+        "parameters": int(model.count_params()),
+    }
+    return {
+        "model": model,
+        "preprocessor": preprocessor,
+        "backbone": backbone,
+        "tokenizer": tokenizer,
+        "metrics": metrics,
+        "seconds": seconds,
+        "history": history.history,
+        "test_probabilities": probs,
+        "test_labels": y_test,
+        "test_texts": test_texts,
+    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -210,9 +253,11 @@ def masked_lm_settings_for(profile: str | None = None) -> MaskedLMSettings:
         >>> masked_lm_settings_for("ci").n_sentences
         1500
     """
-    return pick(full=MaskedLMSettings(),
-                ci=MaskedLMSettings(n_sentences=1500, vocabulary_size=2000, epochs=2, hidden_dim=64),
-                profile=profile)
+    return pick(
+        full=MaskedLMSettings(),
+        ci=MaskedLMSettings(n_sentences=1500, vocabulary_size=2000, epochs=2, hidden_dim=64),
+        profile=profile,
+    )
 
 
 def spanish_sentences(n: int, seed: int = 0) -> list[str]:

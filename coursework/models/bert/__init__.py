@@ -22,21 +22,63 @@ masked-LM settings live in :mod:`coursework.recipes.bert_training`.
 """
 
 from coursework.layers.bert_preprocessor import SPECIAL_TOKENS, BertTextPreprocessor
-from coursework.models.bert.analysis import (BANK_SENTENCES, contextual_vectors, cosine_matrix,
-                                             extractive_summary, sentence_embeddings, split_sentences)
-from coursework.models.bert.classifier import (build_bert_classifier, raw_text_bert_classifier,
-                                               set_backbone_trainable, text_preprocessor_layer)
+from coursework.models.bert.analysis import (
+    BANK_SENTENCES,
+    contextual_vectors,
+    cosine_matrix,
+    extractive_summary,
+    sentence_embeddings,
+    split_sentences,
+)
+from coursework.models.bert.classifier import (
+    build_bert_classifier,
+    raw_text_bert_classifier,
+    set_backbone_trainable,
+    text_preprocessor_layer,
+)
 from coursework.models.bert.encoding import encode, length_batches, mean_pool, predict_tokens
-from coursework.models.bert.loading import (MINILM_PACKAGE, load_minilm, make_preprocessor, max_positions,
-                                            minilm_dir, tokenize)
-from coursework.models.bert.pretraining import (build_masked_lm, build_tiny_bert, fill_mask,
-                                                masked_lm_dataset, spanish_tokenizer)
+from coursework.models.bert.loading import (
+    MINILM_PACKAGE,
+    load_minilm,
+    make_preprocessor,
+    max_positions,
+    minilm_dir,
+    tokenize,
+)
+from coursework.models.bert.pretraining import (
+    build_masked_lm,
+    build_tiny_bert,
+    fill_mask,
+    masked_lm_dataset,
+    spanish_tokenizer,
+)
 
 __all__ = [
-    "BANK_SENTENCES", "MINILM_PACKAGE", "SPECIAL_TOKENS", "BertTextPreprocessor", "build_bert_classifier",
-    "build_masked_lm", "build_tiny_bert", "contextual_vectors", "cosine_matrix", "encode",
-    "extractive_summary", "fill_mask", "length_batches", "load_minilm", "make_preprocessor",
-    "masked_lm_dataset", "max_positions", "mean_pool", "minilm_dir", "predict_tokens",
-    "raw_text_bert_classifier", "sentence_embeddings", "set_backbone_trainable", "spanish_tokenizer",
-    "split_sentences", "text_preprocessor_layer", "tokenize",
+    "BANK_SENTENCES",
+    "MINILM_PACKAGE",
+    "SPECIAL_TOKENS",
+    "BertTextPreprocessor",
+    "build_bert_classifier",
+    "build_masked_lm",
+    "build_tiny_bert",
+    "contextual_vectors",
+    "cosine_matrix",
+    "encode",
+    "extractive_summary",
+    "fill_mask",
+    "length_batches",
+    "load_minilm",
+    "make_preprocessor",
+    "masked_lm_dataset",
+    "max_positions",
+    "mean_pool",
+    "minilm_dir",
+    "predict_tokens",
+    "raw_text_bert_classifier",
+    "sentence_embeddings",
+    "set_backbone_trainable",
+    "spanish_tokenizer",
+    "split_sentences",
+    "text_preprocessor_layer",
+    "tokenize",
 ]

@@ -10,10 +10,12 @@ from coursework.models.bert.encoding import encode
 from coursework.models.bert.loading import make_preprocessor, tokenize
 
 #: "bank" of a river (first two) and of money (last two), for the contextual-embedding demo.
-BANK_SENTENCES = ("The fisherman sat on the grassy bank of the river.",
-                  "Ducks swam near the muddy bank of the stream.",
-                  "I deposited my salary at the bank.",
-                  "The bank charged a high interest rate on the loan.")
+BANK_SENTENCES = (
+    "The fisherman sat on the grassy bank of the river.",
+    "Ducks swam near the muddy bank of the stream.",
+    "I deposited my salary at the bank.",
+    "The bank charged a high interest rate on the loan.",
+)
 
 
 def split_sentences(text: str, min_words: int = 4) -> list[str]:
@@ -41,8 +43,8 @@ def contextual_vectors(backbone, tokenizer, sentences, word: str) -> np.ndarray:
     for i, sentence in enumerate(sentences):
         ids = tokens["token_ids"][i].tolist()
         for start in range(len(ids) - len(target) + 1):
-            if ids[start:start + len(target)] == target:
-                vectors.append(seq[i, start:start + len(target)].mean(axis=0))
+            if ids[start : start + len(target)] == target:
+                vectors.append(seq[i, start : start + len(target)].mean(axis=0))
                 break
         else:
             raise ValueError(f"{word!r} does not occur in sentence {i}: {sentence!r}.")

@@ -10,8 +10,9 @@ from __future__ import annotations
 from coursework.layers.bert_preprocessor import BertTextPreprocessor
 
 
-def build_bert_classifier(backbone, dropout: float = 0.1, freeze_backbone: bool = True,
-                          name: str = "bert_classifier"):
+def build_bert_classifier(
+    backbone, dropout: float = 0.1, freeze_backbone: bool = True, name: str = "bert_classifier"
+):
     """Backbone → masked mean pooling → Dropout → Dense(1, sigmoid), on token-id dictionaries.
 
     Inputs are ``token_ids``, ``padding_mask``, ``segment_ids`` of any length (≤ the backbone's
@@ -33,11 +34,15 @@ def build_bert_classifier(backbone, dropout: float = 0.1, freeze_backbone: bool 
 
     if not 0 <= dropout < 1:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
-    inputs = {"token_ids": keras.Input((None,), dtype="int32", name="token_ids"),
-              "padding_mask": keras.Input((None,), dtype="int32", name="padding_mask"),
-              "segment_ids": keras.Input((None,), dtype="int32", name="segment_ids")}
+    inputs = {
+        "token_ids": keras.Input((None,), dtype="int32", name="token_ids"),
+        "padding_mask": keras.Input((None,), dtype="int32", name="padding_mask"),
+        "segment_ids": keras.Input((None,), dtype="int32", name="segment_ids"),
+    }
     sequence = backbone(inputs)["sequence_output"]
-    pooled = keras.layers.GlobalAveragePooling1D(name="sentence_embedding")(sequence, mask=inputs["padding_mask"])
+    pooled = keras.layers.GlobalAveragePooling1D(name="sentence_embedding")(
+        sequence, mask=inputs["padding_mask"]
+    )
     x = keras.layers.Dropout(dropout, name="head_dropout")(pooled)
     out = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     set_backbone_trainable(backbone, not freeze_backbone)
@@ -62,8 +67,12 @@ def set_backbone_trainable(backbone, trainable: bool, freeze_token_embedding: bo
 
 def text_preprocessor_layer(vocabulary, sequence_length: int = 64, lowercase: bool = True):
     """A serialisable layer: strings → BERT ``token_ids`` / ``padding_mask`` / ``segment_ids``."""
-    return BertTextPreprocessor(vocabulary=list(vocabulary), sequence_length=sequence_length,
-                                lowercase=lowercase, name="bert_text_preprocessor")
+    return BertTextPreprocessor(
+        vocabulary=list(vocabulary),
+        sequence_length=sequence_length,
+        lowercase=lowercase,
+        name="bert_text_preprocessor",
+    )
 
 
 def raw_text_bert_classifier(preprocessor, model, name: str = "bert_sentiment"):
@@ -81,8 +90,11 @@ def raw_text_bert_classifier(preprocessor, model, name: str = "bert_sentiment"):
     from coursework.models.text_input import text_classifier
 
     tokenizer = preprocessor.tokenizer
-    layer = text_preprocessor_layer(tokenizer.get_vocabulary(), preprocessor.sequence_length,
-                                    lowercase=getattr(tokenizer, "lowercase", True))
+    layer = text_preprocessor_layer(
+        tokenizer.get_vocabulary(),
+        preprocessor.sequence_length,
+        lowercase=getattr(tokenizer, "lowercase", True),
+    )
     # An uncompiled view of `model` (same layers and weights): the saved file then holds no optimizer
     # moments, which are two extra numbers per trained weight and only serve further training.
     view = keras.Model(model.input, model.output, name=model.name)

@@ -22,7 +22,7 @@ def length_batches(padding_mask: np.ndarray, batch_size: int, multiple: int = 16
     lengths = padding_mask.sum(axis=1)
     order = np.argsort(lengths, kind="stable")
     for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         width = int(min(padding_mask.shape[1], -(-int(lengths[idx].max()) // multiple) * multiple))
         yield idx, width
 

