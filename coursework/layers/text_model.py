@@ -16,7 +16,7 @@ import keras
 import numpy as np
 
 
-def to_text_array(texts, name: str = "texts") -> np.ndarray:
+def to_text_array(texts, name: str = "texts", allow_empty: bool = False) -> np.ndarray:
     """A 1-D batch of texts as a NumPy ``object`` array of ``str`` (``bytes`` decoded as UTF-8).
 
     Accepts a list or tuple of strings, a 1-D NumPy ``str`` / ``bytes`` / ``object`` array, or a
@@ -24,7 +24,7 @@ def to_text_array(texts, name: str = "texts") -> np.ndarray:
 
     Raises:
         TypeError: for a single string, a non-1-D array, or an item that is not a string (named).
-        ValueError: for an empty batch.
+        ValueError: for an empty batch, unless ``allow_empty``.
 
     Example:
         >>> to_text_array(["buena", b"mala"]).tolist()
@@ -44,7 +44,7 @@ def to_text_array(texts, name: str = "texts") -> np.ndarray:
         items = list(texts)
     except TypeError:
         raise TypeError(f"{name} must be a list of strings, got {type(texts).__name__}.") from None
-    if not items:
+    if not items and not allow_empty:
         raise ValueError(f'{name} is empty: pass at least one text, e.g. ["a moving film"].')
     out = np.empty(len(items), dtype=object)
     for i, item in enumerate(items):

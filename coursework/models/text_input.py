@@ -53,8 +53,10 @@ PAD, UNK = "", "[UNK]"
 def check_texts(texts, name: str = "texts") -> list[str]:
     """Validate a batch of texts and return it as a list of ``str``.
 
-    Accepts a list, tuple or 1-D NumPy array of strings (``bytes`` are decoded as UTF-8). A single
-    string is rejected, because iterating it would classify each character.
+    The checks of :func:`coursework.layers.to_text_array` (what raw-text models run on their
+    input), except that an empty batch is allowed, plus one: no blank text. Accepts a list, tuple,
+    1-D NumPy array or string tensor (``bytes`` are decoded as UTF-8). A single string is rejected,
+    because iterating it would classify each character.
 
     Raises:
         TypeError: if ``texts`` is a single string or an item is not a string (position named).
@@ -64,25 +66,12 @@ def check_texts(texts, name: str = "texts") -> list[str]:
         >>> check_texts(np.array(["buena", "mala"]))
         ['buena', 'mala']
     """
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{name} must be a list of strings, not a single string: wrap it as [text].")
-    if isinstance(texts, np.ndarray) and texts.ndim != 1:
-        raise TypeError(f"{name} must be 1-D, got an array of shape {texts.shape}.")
-    try:
-        items = list(texts)
-    except TypeError:
-        raise TypeError(f"{name} must be a list of strings, got {type(texts).__name__}.") from None
-    out = []
-    for i, item in enumerate(items):
-        if isinstance(item, bytes):
-            item = item.decode("utf-8")
-        elif isinstance(item, np.str_):
-            item = str(item)
-        if not isinstance(item, str):
-            raise TypeError(f"{name}[{i}] is {type(item).__name__} ({item!r}), not a string.")
+    from coursework.layers.text_model import to_text_array
+
+    out = to_text_array(texts, name, allow_empty=True).tolist()
+    for i, item in enumerate(out):
         if not item.strip():
             raise ValueError(f"{name}[{i}] is empty: there is nothing to classify.")
-        out.append(item)
     return out
 
 
