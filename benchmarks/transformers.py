@@ -53,7 +53,7 @@ def main(argv=None) -> int:
         print(f"done {kind}: {record[kind]}", file=sys.stderr, flush=True)
 
     if not args.skip_bert:
-        from coursework.models.bert import train_bert_classifier
+        from coursework.recipes.bert_training import train_bert_classifier
 
         bert_settings = bert_settings_for(args.profile)
         with Timer() as bert_timer:

@@ -35,8 +35,7 @@ def load_model(path: str | os.PathLike):
     """Load a ``.keras`` file saved by this package, with a clear error when it is missing or invalid."""
     import keras
 
-    import coursework.layers  # noqa: F401  (registers the package's serialisable layers)
-    import coursework.models.bert  # noqa: F401  (registers the BERT text preprocessor layer)
+    import coursework.layers  # noqa: F401  (registers every serialisable layer and model of the package)
 
     source = pathlib.Path(path)
     if not source.is_file():

@@ -1,15 +1,18 @@
-"""BERT pieces: raw-text model round trip (tiny backbone), 15 % masking, summaries, MiniLM offline."""
+"""BERT pieces: raw-text model round trip (tiny backbone), 15 % masking, summaries, MiniLM offline,
+the two-phase training loop and its schedule, and the package's layering around them."""
 
+import ast
+import pathlib
 import subprocess
 import sys
 import zipfile
 
 import h5py
-
 import numpy as np
 import pytest
 
 from coursework.models import bert
+from coursework.recipes import bert_training
 
 WORDS = ["good", "bad", "film", "movie", "great", "dull", "the", "a", "is", "was", "river", "bank"]
 VOCAB = list(bert.SPECIAL_TOKENS) + WORDS
@@ -39,14 +42,18 @@ def test_raw_text_model_saves_and_loads_in_a_fresh_process(tmp_path):
         groups = []
         weights.visit(groups.append)
     assert not [g for g in groups if "optimizer" in g], "the raw-text model saved optimizer state"
-    code = ("import numpy as np, keras, keras_hub, coursework.models.bert\n"
-            f"m = keras.saving.load_model({str(path)!r})\n"
-            "p = m.predict(np.array(['a good film', 'the movie was dull'], dtype=object), verbose=0)\n"
-            "print(' '.join(f'{v:.6f}' for v in p.ravel()))\n")
+    code = ("import sys, numpy as np\n"
+            "from coursework.persistence import load_model\n"
+            f"m = load_model({str(path)!r})\n"
+            "p = m.predict(['a good film', 'the movie was dull'], verbose=0)\n"
+            "print(' '.join(f'{v:.6f}' for v in p.ravel()))\n"
+            "print(sorted(n for n in sys.modules if n.startswith('coursework.models')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Skipping variable loading" not in out.stderr
-    np.testing.assert_allclose([float(v) for v in out.stdout.split()], expected, atol=1e-5)
+    probabilities, imported = out.stdout.strip().splitlines()[-2:]
+    np.testing.assert_allclose([float(v) for v in probabilities.split()], expected, atol=1e-5)
+    assert imported == "[]", f"persistence.load_model imported {imported}: it needs coursework.layers only"
 
 
 def test_sequence_length_limits_and_truncation_warning():
@@ -121,13 +128,14 @@ def test_two_phase_fine_tuning_keeps_the_word_piece_table_frozen_and_watches_val
                                     max_sequence_length=16)
     table = backbone.get_layer("token_embedding").get_weights()[0].copy()
     block = [w.copy() for w in backbone.get_layer("transformer_layer_0").get_weights()]
-    settings = bert.BertSettings(sequence_length=16, head_epochs=2, finetune_epochs=2, batch_size=8,
+    settings = bert_training.BertSettings(sequence_length=16, head_epochs=2, finetune_epochs=2, batch_size=8,
                                  finetune_learning_rate=1e-2, freeze_token_embedding=True)
-    run = bert.train_bert_classifier(data, settings, backbone=backbone, tokenizer=_tokenizer(), verbose=0)
+    run = bert_training.train_bert_classifier(data, settings, backbone=backbone, tokenizer=_tokenizer(),
+                                              verbose=0)
 
     np.testing.assert_array_equal(backbone.get_layer("token_embedding").get_weights()[0], table)
     moved = backbone.get_layer("transformer_layer_0").get_weights()
-    assert any(not np.allclose(a, b) for a, b in zip(moved, block))  # the rest did fine-tune
+    assert any(not np.allclose(a, b) for a, b in zip(moved, block, strict=True))  # the rest did fine-tune
     assert len(run["history"]["val_accuracy"]) == 2
     m = run["metrics"]
     assert m["n_train"] == 64 and m["n_test"] == 24 and 0 <= m["accuracy"] <= 1
@@ -148,4 +156,31 @@ class _Split:
                                           ("warmup_share", 1.0)])
 def test_bert_settings_refuse_impossible_values_with_the_field_name(field, value):
     with pytest.raises(ValueError, match=f"BertSettings.{field}"):
-        bert.BertSettings(**{field: value})
+        bert_training.BertSettings(**{field: value})
+
+
+def test_fine_tuning_schedule_is_keras_cosine_decay_with_linear_warm_up():
+    import keras
+
+    lr = bert_training.fine_tuning_schedule(2e-5, total_steps=40, warmup_share=0.25)
+    assert isinstance(lr, keras.optimizers.schedules.CosineDecay)
+    values = [float(lr(s)) for s in range(41)]
+    np.testing.assert_allclose(values[:11], np.linspace(0, 2e-5, 11), rtol=1e-5, atol=1e-12)  # warm-up
+    assert all(a >= b for a, b in zip(values[10:], values[11:], strict=False))  # then it only goes down
+    assert values[25] == pytest.approx(1e-5, rel=1e-4) and values[40] == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="warmup_share"):
+        bert_training.fine_tuning_schedule(1e-5, 10, 1.0)
+
+
+def test_models_never_import_recipes_generation_or_commands():
+    root = pathlib.Path(bert.__file__).resolve().parents[2]
+    forbidden = ("coursework.recipes", "coursework.generation", "coursework.commands")
+    offenders = []
+    for path in sorted((root / "coursework" / "models").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{path.relative_to(root)}: {n}" for n in names if n.startswith(forbidden)]
+    assert not offenders, offenders
+    assert all(len(p.read_text(encoding="utf-8").splitlines()) <= 400
+               for p in (root / "coursework" / "models" / "bert").glob("*.py"))

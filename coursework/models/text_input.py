@@ -7,27 +7,24 @@ A text classifier here is two parts:
   preprocessor (token ids + padding mask dict, for BERT-like bodies);
 - a **body**: a ``keras.Model`` (or layer) from those ids to probabilities.
 
-:func:`text_classifier` glues them into one ``keras.Model`` whose input is a rank-1 string tensor.
-Train the body on pre-computed ids (fast, allows bucketing with :func:`make_dataset`), then wrap it:
-the wrapper *shares* the body's weights, so no copy or retraining is needed. Saved with
-``model.save("x.keras")``, it reloads in a fresh process with plain ``keras.saving.load_model`` and
-answers raw text, with nothing of this package imported, as long as the vectoriser and body use only
-built-in Keras layers (``TextVectorization`` with a built-in ``standardize``, as
-:func:`make_vectorizer` builds; a KerasHub preprocessor needs ``import keras_hub`` first)::
+:func:`text_classifier` glues them into one :class:`coursework.layers.RawTextModel` (a Functional
+``keras.Model``) whose input is a rank-1 string tensor. Train the body on pre-computed ids (fast,
+allows bucketing with :func:`make_dataset`), then wrap it: the wrapper *shares* the body's weights,
+so no copy or retraining is needed. Saved with ``model.save("x.keras")``, it reloads in a fresh
+process with ``keras.saving.load_model`` after ``import coursework.layers`` (which registers
+``RawTextModel`` and the package's layers) and answers raw text passed as a list of ``str``, a NumPy
+``str`` or ``object`` array, or a string tensor — the same result for each, in ``predict``,
+``evaluate``, ``fit`` and direct calls::
 
+    import coursework.layers
     model = keras.saving.load_model("sentiment.keras")
-    model.predict(np.array(["una crítica", "a moving, funny film"], dtype=object))   # shape (2, 1)
-    model(np.array(["una crítica"]))                                 # direct call: any str array
-
-Keras 3.15's ``predict`` / ``evaluate`` reject NumPy *fixed-width* unicode arrays (``np.array(["…"])``
-has dtype ``<U…`` → ``ValueError: Invalid dtype: str288``) before the model runs: pass
-``dtype=object``, a ``tf.constant`` or a ``tf.data.Dataset``, call the model directly, or use
-:func:`predict_texts`, which does this for you.
+    model.predict(["una crítica", "a moving, funny film"])            # shape (2, 1)
+    model(np.array(["una crítica"]))                                  # direct call
 
 Behaviour on awkward input (documented, and checked by :func:`check_texts` / :func:`predict_texts`):
 
-- non-string items → ``TypeError`` naming the position (``predict_texts``); the raw Keras model
-  would fail deep inside TensorFlow instead;
+- an empty batch → ``ValueError``; a non-string item (``None``, a number) → ``TypeError`` naming its
+  position, from the model itself and from ``predict_texts``;
 - an empty or blank string → ``ValueError`` from ``predict_texts``; the raw model answers it with
   every position masked (an LSTM then outputs the classifier bias: roughly the prior);
 - only unknown words → all tokens become ``[UNK]`` (id 1), the model still answers;
@@ -43,7 +40,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -56,8 +53,10 @@ PAD, UNK = "", "[UNK]"
 def check_texts(texts, name: str = "texts") -> list[str]:
     """Validate a batch of texts and return it as a list of ``str``.
 
-    Accepts a list, tuple or 1-D NumPy array of strings (``bytes`` are decoded as UTF-8). A single
-    string is rejected, because iterating it would classify each character.
+    The checks of :func:`coursework.layers.to_text_array` (what raw-text models run on their
+    input), except that an empty batch is allowed, plus one: no blank text. Accepts a list, tuple,
+    1-D NumPy array or string tensor (``bytes`` are decoded as UTF-8). A single string is rejected,
+    because iterating it would classify each character.
 
     Raises:
         TypeError: if ``texts`` is a single string or an item is not a string (position named).
@@ -67,25 +66,12 @@ def check_texts(texts, name: str = "texts") -> list[str]:
         >>> check_texts(np.array(["buena", "mala"]))
         ['buena', 'mala']
     """
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{name} must be a list of strings, not a single string: wrap it as [text].")
-    if isinstance(texts, np.ndarray) and texts.ndim != 1:
-        raise TypeError(f"{name} must be 1-D, got an array of shape {texts.shape}.")
-    try:
-        items = list(texts)
-    except TypeError:
-        raise TypeError(f"{name} must be a list of strings, got {type(texts).__name__}.") from None
-    out = []
-    for i, item in enumerate(items):
-        if isinstance(item, bytes):
-            item = item.decode("utf-8")
-        elif isinstance(item, np.str_):
-            item = str(item)
-        if not isinstance(item, str):
-            raise TypeError(f"{name}[{i}] is {type(item).__name__} ({item!r}), not a string.")
+    from coursework.layers.text_model import to_text_array
+
+    out = to_text_array(texts, name, allow_empty=True).tolist()
+    for i, item in enumerate(out):
         if not item.strip():
             raise ValueError(f"{name}[{i}] is empty: there is nothing to classify.")
-        out.append(item)
     return out
 
 
@@ -131,9 +117,10 @@ def make_vectorizer(texts: Iterable[str] | None = None, max_tokens: int | None =
 def text_classifier(vectorizer, body, name: str = "text_classifier"):
     """One model from raw strings to the body's output: ``body(vectorizer(text))``.
 
-    The returned model shares ``body``'s weights (train the body, then wrap it; or wrap first and
-    train the wrapper). Its input is a rank-1 string tensor, so ``model.predict(np.array([...]))``
-    works on raw text, also after ``model.save`` / ``keras.saving.load_model`` in a fresh process.
+    The returned :class:`~coursework.layers.RawTextModel` shares ``body``'s weights (train the body,
+    then wrap it; or wrap first and train the wrapper). Its input is a rank-1 string tensor; its
+    ``predict`` / ``evaluate`` / ``fit`` / direct calls take a list of strings too, also after
+    ``model.save`` and, in a fresh process, ``import coursework.layers`` + ``keras.saving.load_model``.
 
     Args:
         vectorizer: a layer mapping a batch of strings to the body's input (``TextVectorization``,
@@ -146,15 +133,17 @@ def text_classifier(vectorizer, body, name: str = "text_classifier"):
         >>> vec = make_vectorizer(["good film", "bad film"], sequence_length=4)
         >>> body = keras.Sequential([keras.layers.Embedding(5, 2), keras.layers.GlobalAveragePooling1D(),
         ...                          keras.layers.Dense(1, activation="sigmoid")])
-        >>> text_classifier(vec, body).predict(np.array(["good film"], dtype=object), verbose=0).shape
+        >>> text_classifier(vec, body).predict(["good film"], verbose=0).shape
         (1, 1)
     """
     import keras
 
+    from coursework.layers.text_model import RawTextModel
+
     if not callable(vectorizer) or not callable(body):
         raise TypeError("text_classifier(vectorizer, body) takes two Keras layers or models.")
     inputs = keras.Input(shape=(), dtype="string", name="text")
-    return keras.Model(inputs, body(vectorizer(inputs)), name=name)
+    return RawTextModel(inputs, body(vectorizer(inputs)), name=name)
 
 
 def predict_texts(model, texts, batch_size: int = 256) -> np.ndarray:
@@ -171,7 +160,6 @@ def predict_texts(model, texts, batch_size: int = 256) -> np.ndarray:
     texts = check_texts(texts)
     if not texts:
         return np.zeros((0,), dtype="float32")
-    # dtype=object: Keras' predict rejects fixed-width unicode arrays (see the module docstring)
     probs = np.asarray(model.predict(np.array(texts, dtype=object), batch_size=batch_size, verbose=0))
     return probs[:, 0] if probs.ndim == 2 and probs.shape[1] == 1 else probs
 

@@ -44,11 +44,11 @@ def bert_settings_for(profile: str | None = None):
     """Sizes of the BERT recipe per profile.
 
     ``full``: the real MiniLM on all 8,813 training snippets, sequence length 64 (99.9 % of the
-    snippets fit), 3 fine-tuning epochs at a peak learning rate of 5e-5 (10 % warm-up, then linear
+    snippets fit), 3 fine-tuning epochs at a peak learning rate of 5e-5 (10 % warm-up, then cosine
     decay) with the word-piece embedding table frozen; about 13 minutes on 2 idle CPU cores (see
     ``benchmarks/transformers.py``). ``ci``: a tiny BERT built from config, on 800 snippets.
     """
-    from coursework.models.bert import BertSettings
+    from coursework.recipes.bert_training import BertSettings
 
     return pick(full=BertSettings(sequence_length=64, finetune_epochs=3, finetune_learning_rate=5e-5,
                                   batch_size=32),
@@ -186,7 +186,7 @@ class BertSentimentRecipe(Recipe, name="bert-sentiment", metric="accuracy", note
         return {}  # train_bert_classifier loads, builds and trains in one call: fit fills this in
 
     def fit(self, model, data, settings, verbose):
-        from coursework.models.bert import train_bert_classifier
+        from coursework.recipes.bert_training import train_bert_classifier
 
         model["run"] = train_bert_classifier(data["splits"], settings, seed=data["seed"], verbose=verbose)
         return model["run"]["history"]
