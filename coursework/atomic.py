@@ -50,9 +50,10 @@ def check_output_path(path: str | os.PathLike, overwrite: bool = False, what: st
         kind: ``"file"`` or ``"dir"``.
 
     Raises:
-        ValueError: the target exists and ``overwrite`` is false.
+        ValueError: the target exists and ``overwrite`` is false; or a file stands where a folder
+            is expected (the target with ``kind="dir"``, or the parent). (``ValueError`` rather
+            than ``NotADirectoryError``, so the CLI prints it as one ``error:`` line.)
         IsADirectoryError: a folder stands where a file is expected.
-        NotADirectoryError: a file stands where a folder is expected (or as the parent).
         FileNotFoundError: the parent folder does not exist.
         PermissionError: the parent folder (or an existing target file) is not writable.
     """
@@ -63,7 +64,7 @@ def check_output_path(path: str | os.PathLike, overwrite: bool = False, what: st
     if kind == "file" and target.is_dir():
         raise IsADirectoryError(f"Cannot write the {what} {shown}: it is a folder, not a file.")
     if kind == "dir" and target.exists() and not target.is_dir():
-        raise NotADirectoryError(f"Cannot write the {what} {shown}: it is a file, not a folder.")
+        raise ValueError(f"Cannot write the {what} {shown}: it is a file, not a folder.")
     if target.exists() and not overwrite:
         raise ValueError(f"Cannot write the {what} {shown}: it already exists (pass --overwrite to "
                          "replace it, or choose another name).")
@@ -71,7 +72,7 @@ def check_output_path(path: str | os.PathLike, overwrite: bool = False, what: st
     if not folder.exists():
         raise FileNotFoundError(f"Cannot write the {what} {shown}: folder {str(folder)!r} does not exist.")
     if not folder.is_dir():
-        raise NotADirectoryError(f"Cannot write the {what} {shown}: {str(folder)!r} is a file, not a folder.")
+        raise ValueError(f"Cannot write the {what} {shown}: {str(folder)!r} is a file, not a folder.")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(f"Cannot write the {what} {shown}: no write permission in folder "
                               f"{str(folder)!r}.")

@@ -130,9 +130,9 @@ def test_check_output_path_refusals_name_the_path(tmp_path):
         check_output_path(tmp_path / "nope" / "r.md")
     with pytest.raises(IsADirectoryError, match="it is a folder"):
         check_output_path(tmp_path, overwrite=True)
-    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
+    with pytest.raises(ValueError, match="is a file, not a folder"):
         check_output_path(existing / "r.md")
-    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
+    with pytest.raises(ValueError, match="is a file, not a folder"):
         check_output_path(existing, overwrite=True, kind="dir")
     assert check_output_path(tmp_path / "new", kind="dir") == tmp_path / "new"
 
