@@ -217,6 +217,8 @@ def test_cli_grade_exit_status_and_collect(graded, tmp_path):
     assert bad.returncode == 1 and "not fully graded: os-exit" in bad.stderr
     usage = run(str(tmp_path), "--report", "x.txt")
     assert usage.returncode == 2 and "argument --report: report 'x.txt'" in usage.stderr
+    no_reference = run(str(tmp_path), "--reference", str(tmp_path / "nope"))
+    assert no_reference.returncode == 2 and "argument --reference" in no_reference.stderr
     # an existing report is refused before anything is graded or collected, naming the file
     exists = run("--collect", str(tmp_path / "ok.json"), "--report", str(tmp_path / "m.csv"))
     assert exists.returncode == 1 and "m.csv': it already exists" in exists.stderr

@@ -12,7 +12,7 @@ def register(subparsers) -> None:
         "grade", help="grade submissions (students' clones) by running their notebooks with nbval")
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                         help="submission folders (with --collect: JSON result files or folders)")
-    parser.add_argument("--reference", default=None,
+    parser.add_argument("--reference", default=None, type=_existing,
                         help="folder of reference (or released) notebooks (default: ./notebooks)")
     parser.add_argument("--jobs", type=positive(int), default=1,
                         help="submissions graded in parallel (default 1)")
@@ -35,6 +35,15 @@ def register(subparsers) -> None:
                         help="merge JSON results (e.g. of each student's CI run) instead of grading")
     parser.add_argument("--quiet", action="store_true", help="do not print the Markdown report")
     parser.set_defaults(handler=run)
+
+
+def _existing(text: str) -> str:
+    import argparse
+    import os
+
+    if not os.path.exists(text):
+        raise argparse.ArgumentTypeError(f"{text!r} does not exist (a folder of reference notebooks)")
+    return text
 
 
 def _report_name(text: str) -> str:
