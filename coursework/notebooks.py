@@ -29,11 +29,11 @@ import json
 import os
 import pathlib
 import sys
-import tempfile
 import time
 from typing import Iterable, Sequence
 
 from coursework import progress as progress_settings
+from coursework.atomic import write_text
 from coursework.profiles import ENV_VAR, get_profile
 from coursework.quiet import QUIET_ENV
 
@@ -102,17 +102,7 @@ def record_timing(notebook: str | os.PathLike, profile: str, seconds: float,
     today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     entry = data.setdefault(pathlib.Path(notebook).name, {})
     entry[get_profile(profile)] = {"seconds": round(float(seconds), 1), "date": today}
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".timings-",
-                                         suffix=".tmp", delete=False)
-    try:
-        with handle:
-            json.dump(dict(sorted(data.items())), handle, indent=1, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(handle.name, path)
-    except BaseException:
-        pathlib.Path(handle.name).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text(path, json.dumps(dict(sorted(data.items())), indent=1, ensure_ascii=False) + "\n")
 
 
 def find_notebooks(names: Sequence[str] = (), folder: str | os.PathLike | None = None) -> list[pathlib.Path]:
@@ -171,7 +161,8 @@ def run_notebook(path: str | os.PathLike, profile: str | None = None, timeout: i
         try:
             client.execute(env=kernel_environment(profile))
         finally:
-            nbformat.write(nb, path)
+            text = nbformat.writes(nb)  # atomically: a full disk never truncates the notebook
+            write_text(path, text if text.endswith("\n") else text + "\n")
     finally:
         bar.close()
     return time.perf_counter() - start

@@ -10,14 +10,23 @@ import json
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 import nbformat
 import nbformat.v4 as v4
 import pytest
 
-from coursework.grading.grade import (GradeOptions, build_graded_notebook, collect_results,
-                                      grade_submissions, load_reference,
-                                      strip_ansi, to_csv, to_markdown, write_report)
+from coursework.grading.grade import (
+    GradeOptions,
+    build_graded_notebook,
+    collect_results,
+    grade_submissions,
+    load_reference,
+    strip_ansi,
+    to_csv,
+    to_markdown,
+    write_report,
+)
 from coursework.grading.release import release_notebooks
 
 NAME = "01_suma.ipynb"
@@ -79,6 +88,8 @@ CASES = {
                      ["failed", "failed"]),
     "renamed": (None, "missing", ["missing", "missing"]),
     "bogus-kernel": (None, "graded", ["passed", "passed"]),
+    "tampered": (_solved(total_body="import numpy as np\nnp.allclose = lambda *a, **k: True\ntotal = 2"),
+                 "tampered", ["passed", "tampered"]),
 }
 
 
@@ -108,8 +119,21 @@ def graded(tmp_path_factory):
     subs.append(incomplete)
     options = GradeOptions(cell_timeout=4, kill_grace=6, submission_timeout=90, memory_mb=400,
                            jobs=2, kernel_startup_timeout=60)
-    results = grade_submissions(subs, root / "released", options)
+    system_tmp = root / "system-tmp"  # the grader's temporary folder, checked empty afterwards
+    system_tmp.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(system_tmp))
+        patch.setattr(tempfile, "tempdir", str(system_tmp))
+        results = grade_submissions(subs, root / "released", options)
     return root, {r.name: r for r in results}
+
+
+def test_no_kernel_connection_file_survives_any_exit(graded):
+    """Killed kernels (os._exit, timeouts, memory) never shut down cleanly: their connection files
+    (with the HMAC key) lived in the system temporary folder. They now live in a private folder."""
+    root, results = graded
+    assert results["os-exit"].notebooks[0].status == "kernel-died"
+    assert sorted(p.name for p in (root / "system-tmp").iterdir()) == []
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -161,8 +185,8 @@ def test_reports_in_three_formats_and_collect(graded, tmp_path):
     root, results = graded
     batch = [results["correct"], results["os-exit"]]
     md = write_report(batch, tmp_path / "r.md").read_text(encoding="utf-8")
-    assert "| correct | 2/2 | 2 | 0 | 0 | 0 | 0 | yes |" in md
-    assert "| os-exit | 1/2 | 1 | 0 | 1 | 0 | 0 | NO |" in md
+    assert "| correct | 2/2 | 2 | 0 | 0 | 0 | 0 | 0 | yes |" in md
+    assert "| os-exit | 1/2 | 1 | 0 | 1 | 0 | 0 | 0 | NO |" in md
     rows = to_csv(batch).splitlines()
     assert rows[0].startswith("submission,notebook,notebook_status,check,status")
     assert rows[1].startswith("correct,01_suma.ipynb,graded,check-add,passed")
@@ -192,7 +216,49 @@ def test_cli_grade_exit_status_and_collect(graded, tmp_path):
     bad = run("--collect", str(tmp_path / "ok.json"), str(tmp_path / "dead.json"), "--quiet")
     assert bad.returncode == 1 and "not fully graded: os-exit" in bad.stderr
     usage = run(str(tmp_path), "--report", "x.txt")
-    assert usage.returncode == 1 and usage.stderr.startswith("error: Report 'x.txt'")
+    assert usage.returncode == 2 and "argument --report: report 'x.txt'" in usage.stderr
+    no_reference = run(str(tmp_path), "--reference", str(tmp_path / "nope"))
+    assert no_reference.returncode == 2 and "argument --reference" in no_reference.stderr
+    # an existing report is refused before anything is graded or collected, naming the file
+    exists = run("--collect", str(tmp_path / "ok.json"), "--report", str(tmp_path / "m.csv"))
+    assert exists.returncode == 1 and "m.csv': it already exists" in exists.stderr
+    assert exists.stdout == ""
+    missing = run("--collect", str(tmp_path / "ok.json"), "--report", str(tmp_path / "no" / "r.md"))
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    again = run("--collect", str(tmp_path / "ok.json"), "--report", str(tmp_path / "m.csv"),
+                "--overwrite", "--quiet")
+    assert again.returncode == 0 and (tmp_path / "m.csv").read_text().count("\n") == 3
+
+
+def test_tampering_is_its_own_status_and_counts_no_points(graded):
+    result = graded[1]["tampered"]
+    check = result.notebooks[0].checks[1]
+    assert check.status == "tampered" and "numpy.allclose was re-bound" in check.message
+    assert "tampering detected" in result.notebooks[0].note
+    assert result.score == 1 and not result.graded
+    assert "| tampered | 1/2 | 1 | 0 | 0 | 0 | 0 | 1 | NO |" in to_markdown([result])
+
+
+def test_a_report_that_cannot_be_written_does_not_stop_the_others(graded, tmp_path, monkeypatch):
+    from coursework import atomic
+    from coursework.cli import main
+
+    root, results = graded
+    write_report([results["correct"]], tmp_path / "ok.json")
+    real = atomic.write_bytes
+
+    def disk_full_for_md(path, data):
+        if str(path).endswith(".md"):
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(atomic, "write_bytes", disk_full_for_md)
+    (tmp_path / "out.md").write_text("previous report")
+    code = main(["grade", "--collect", str(tmp_path / "ok.json"), "--quiet", "--overwrite",
+                 "--report", str(tmp_path / "out.md"), "--report", str(tmp_path / "out.csv")])
+    assert code == 1
+    assert (tmp_path / "out.md").read_text() == "previous report"
+    assert (tmp_path / "out.csv").read_text().startswith("submission,notebook")
 
 
 def test_submission_wall_clock_limit_kills_from_outside(tmp_path):

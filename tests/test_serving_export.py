@@ -121,3 +121,72 @@ def test_predictor_load_errors(tmp_path):
     (tmp_path / "model.h5").write_text("x")
     with pytest.raises(ValueError, match="expected a .keras file"):
         Predictor.load(tmp_path / "model.h5")
+
+
+def test_overwrite_keeps_the_old_export_when_the_new_one_fails(exported, model_file, tmp_path,
+                                                                monkeypatch):
+    import errno
+    import shutil
+
+    import keras
+
+    out = tmp_path / "out"
+    shutil.copytree(exported.keras_file.parent, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def disk_full(self, filepath, *args, **kwargs):  # half a SavedModel, then the disk is full
+        import pathlib
+
+        pathlib.Path(filepath).mkdir(parents=True)
+        (pathlib.Path(filepath) / "saved_model.pb").write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(keras.Model, "export", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        export_model(model_file, out, overwrite=True)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # same files, same bytes: no partial file, no temporary left over
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: (d / "m.keras").write_text("not a model"), "is not a .keras model (not a zip archive)"),
+    (lambda d: (d / "m.keras").write_bytes(b""), "is not a .keras model (the file is empty)"),
+    (lambda d: (d / "m.keras").mkdir(), "is a folder, not a .keras model file"),
+    (lambda d: None, "not found"),
+])
+def test_cli_export_tells_bad_model_paths_apart(tmp_path, capsys, make, message):
+    from coursework.cli import main
+
+    make(tmp_path)
+    assert main(["export", "--model", str(tmp_path / "m.keras"), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and message in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("flags, fragment", [
+    (["--version", "0"], "--version"), (["--version", "x"], "--version"),
+    (["--name", "a b"], "Invalid model name"),
+])
+def test_cli_export_flags_are_checked_while_parsing(model_file, tmp_path, capsys, flags, fragment):
+    from coursework.cli import main
+
+    assert main(["export", "--model", str(model_file), "--out", str(tmp_path), *flags]) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_export_targets_are_checked_before_the_model_loads(model_file, tmp_path, monkeypatch):
+    import coursework.persistence
+
+    def no_loading(path):
+        raise AssertionError("the model was loaded before the targets were checked")
+
+    monkeypatch.setattr(coursework.persistence, "load_model", no_loading)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match="it is a file, not a folder"):
+        export_model(model_file, tmp_path / "file")
+    (tmp_path / "o" / "sentiment").mkdir(parents=True)
+    (tmp_path / "o" / "sentiment.keras").write_text("old")
+    with pytest.raises(ValueError, match="already exists"):
+        export_model(model_file, tmp_path / "o")
+    assert (tmp_path / "o" / "sentiment.keras").read_text() == "old"

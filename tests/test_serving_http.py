@@ -109,6 +109,19 @@ def test_serve_fails_early_on_a_missing_model(tmp_path, capsys):
         assert f"Cannot listen on 127.0.0.1:{port}" in err
 
 
+def test_serve_names_a_file_that_is_not_a_model_and_checks_labels_while_parsing(tmp_path, capsys):
+    from coursework.cli import main
+
+    (tmp_path / "notes.keras").write_text("hola")
+    assert main(["serve", "--model", str(tmp_path / "notes.keras"), "--port", "0"]) == 1
+    assert "is not a .keras model (not a zip archive)" in capsys.readouterr().err
+    for labels in ("solo", "a,a", ","):
+        assert main(["serve", "--model", "m.keras", "--labels", labels]) == 2
+        assert "--labels" in capsys.readouterr().err
+    assert main(["serve", "--model", "m.keras", "--name", "x/y"]) == 2
+    assert "Invalid model name" in capsys.readouterr().err
+
+
 def test_server_process_reports_a_server_that_cannot_start(tmp_path):
     server = ServerProcess(tmp_path)  # a folder without a SavedModel: `serve` exits at once
     with pytest.raises(RuntimeError, match="(?s)exited with status 1.*No SavedModel"):

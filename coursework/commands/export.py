@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+
+from coursework.commands import positive
+
+
+def model_name(text: str) -> str:
+    """argparse type for ``--name``: a name that can appear in ``/v1/models/<name>:predict``."""
+    from coursework.serving.export import check_model_name
+
+    try:
+        return check_model_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(subparsers) -> None:
@@ -10,9 +23,13 @@ def register(subparsers) -> None:
         "export", help="export a saved text classifier as .keras + TensorFlow SavedModel")
     parser.add_argument("--model", required=True, metavar="PATH", help="the trained model (.keras)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--name", default=None, help="model name (default: the file's stem)")
-    parser.add_argument("--version", type=int, default=1, help="TF Serving version folder (default 1)")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing export")
+    parser.add_argument("--name", default=None, type=model_name,
+                        help="model name (default: the file's stem)")
+    parser.add_argument("--version", type=positive(int), default=1,
+                        help="TF Serving version folder (default 1)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing export (the old one is removed only once the new one "
+                             "is written and checked)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 

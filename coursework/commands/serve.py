@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
+from coursework.commands.export import model_name
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("serve", help="serve a saved text classifier over HTTP")
@@ -19,9 +21,9 @@ def register(subparsers) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8000,
                         help="TCP port (default 8000; 0 = any free port)")
-    parser.add_argument("--name", default=None,
+    parser.add_argument("--name", default=None, type=model_name,
                         help="model name in /v1/models/<name>:predict (default: the file's stem)")
-    parser.add_argument("--labels", default="negative,positive",
+    parser.add_argument("--labels", default=["negative", "positive"], type=_labels,
                         help="comma-separated class names, index = class id (default negative,positive)")
     parser.add_argument("--access-log", action="store_true", help="log every request (off by default)")
     parser.add_argument("--body-timeout", type=_seconds, default=None, metavar="SECONDS",
@@ -40,6 +42,16 @@ def _port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port between 0 and 65535, got {value}")
     return value
+
+
+def _labels(text: str) -> list[str]:
+    import argparse
+
+    labels = [label.strip() for label in text.split(",") if label.strip()]
+    if len(labels) < 2 or len(set(labels)) != len(labels):
+        raise argparse.ArgumentTypeError(f"expected two or more distinct comma-separated class names, "
+                                         f"got {text!r}")
+    return labels
 
 
 def _seconds(text: str) -> float:
@@ -111,13 +123,18 @@ def _exit_with_parent(server) -> None:
 
 
 def run(args) -> int:
+    import pathlib
+
+    from coursework.paths import check_model_file
     from coursework.serving.export import check_model_name
     from coursework.serving.predictor import Predictor
 
-    labels = [label.strip() for label in args.labels.split(",") if label.strip()]
+    labels = args.labels
     name = check_model_name(args.name or default_name(args.model))
     sock = bind(args.host, args.port)  # a taken port fails now, not after loading the model
     try:
+        if not pathlib.Path(args.model).is_dir():  # a folder is a SavedModel: Predictor checks it
+            check_model_file(args.model)  # not found / not a .keras model, before loading anything
         predictor = Predictor.load(args.model, labels=labels)  # once, before the port opens
     except BaseException:
         sock.close()

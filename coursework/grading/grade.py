@@ -16,10 +16,14 @@ the results); the pieces live beside it: :mod:`~coursework.grading.results` (rec
 :mod:`~coursework.grading.reports` (Markdown / CSV / JSON, merging results). Their public names are
 re-exported here.
 
+Before the checks run, a guard cell (:mod:`~coursework.grading.tamper`) looks for simple tampering:
+re-bound ``numpy``/``math`` functions and shadowed builtins make the check ``tampered``.
+
 Statuses per check: ``passed``, ``failed`` (an ``AssertionError``, with its message), ``error``
-(any other exception, a dead kernel, a memory kill), ``timeout`` and ``missing``. Per notebook:
-``graded``, ``missing``, ``invalid``, ``timeout``, ``kernel-died``, ``memory-limit``,
-``grader-error``. The run "could not grade" something when a notebook status is not ``graded``.
+(any other exception, a dead kernel, a memory kill), ``timeout``, ``missing`` and ``tampered``.
+Per notebook: ``graded``, ``missing``, ``invalid``, ``timeout``, ``kernel-died``, ``memory-limit``,
+``grader-error`` and ``tampered``. The run "could not grade" something when a notebook status is
+not ``graded``.
 
 Example:
     >>> from coursework.grading.grade import GradeOptions, grade_submissions  # doctest: +SKIP
@@ -71,6 +75,7 @@ from coursework.grading.runner import (
     run_graded_notebook,
     short_message,
 )
+from coursework.grading.tamper import GUARD_CELL_ID, add_tamper_guard
 
 __all__ = [  # the public names, re-exported so that `from coursework.grading.grade import …` works
     "CHECK_STATUSES", "CSV_COLUMNS", "NOTEBOOK_STATUSES", "RESULT_FORMAT", "CheckResult", "GradeOptions",
@@ -198,6 +203,7 @@ def _grade_one(work: pathlib.Path, ref: ReferenceNotebook, options: GradeOptions
         return NotebookResult(ref.name, "missing", [
             CheckResult(c, "missing", note, origin="missing", points=points[c])
             for c in ref.check_ids], path=relative, note=note)
+    add_tamper_guard(graded, [c for c in ref.check_ids if origins.get(c) != "missing"])
     nbformat.write(graded, path)  # over the student's copy, in the fresh working copy
     n_code = sum(1 for c in graded.cells if c.cell_type == "code")
     try:
@@ -232,6 +238,8 @@ def _grade_one(work: pathlib.Path, ref: ReferenceNotebook, options: GradeOptions
             status, message, seconds = "error", short_message(collect_errors[0].get("longrepr", "")), None
         else:
             status, message, seconds = "error", "no result from nbval", None
+        if status == "tampered" and _guard_failed(reports):
+            status, message = "error", "not checked: the grader's guard cell failed"
         checks.append(CheckResult(check_id, status, message, origin=origin,
                                   points=points[check_id], seconds=seconds))
 
@@ -241,8 +249,16 @@ def _grade_one(work: pathlib.Path, ref: ReferenceNotebook, options: GradeOptions
         status = "grader-error"
         note = (f"nbval/pytest exited with status {run.returncode}: "
                 f"{short_message(run.log_tail) or 'no output'}")
+    elif _guard_failed(reports):
+        status = "grader-error"
+        note = "the grader's guard cell failed: " + short_message(
+            next(r for r in reports[GUARD_CELL_ID] if r.get("outcome") == "failed").get("longrepr", ""))
     elif any(c.status == "timeout" for c in checks):
         status, note = "timeout", "a cell ran past the per-cell limit (interrupted by nbval)"
+    elif any(c.status == "tampered" for c in checks):
+        status = "tampered"
+        note = (f"tampering detected before {sum(c.status == 'tampered' for c in checks)} check(s): "
+                "look at the notebook before trusting its score")
     else:
         status, note = "graded", ""
     changed = sorted(c for c, o in origins.items() if o in ("edited", "restored"))
@@ -250,6 +266,10 @@ def _grade_one(work: pathlib.Path, ref: ReferenceNotebook, options: GradeOptions
         note = (note + "; " if note else "") + "check cells restored from the reference: " + \
             ", ".join(f"{c} ({origins[c]})" for c in changed)
     return NotebookResult(ref.name, status, checks, path=relative, note=note)
+
+
+def _guard_failed(reports: dict[str, list[dict]]) -> bool:
+    return any(r.get("outcome") == "failed" for r in reports.get(GUARD_CELL_ID, []))
 
 
 def grade_submissions(submissions: Sequence[str | os.PathLike],

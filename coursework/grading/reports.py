@@ -17,6 +17,7 @@ import os
 import pathlib
 from typing import Iterable, Sequence
 
+from coursework.atomic import check_output_path, write_text
 from coursework.grading.results import RESULT_FORMAT, NotebookResult, SubmissionResult
 
 
@@ -30,13 +31,13 @@ def to_markdown(results: Sequence[SubmissionResult], title: str = "Grading repor
     isolations = sorted({r.isolation for r in results if r.isolation})
     if isolations:
         lines += [f"Isolation: {i}" for i in isolations] + [""]
-    lines += ["| submission | score | passed | failed | error | timeout | missing | graded |",
-              "|---|---:|---:|---:|---:|---:|---:|---|"]
+    lines += ["| submission | score | passed | failed | error | timeout | missing | tampered | graded |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         c = r.counts()
         lines.append(f"| {_md_escape(r.name)} | {r.score:g}/{r.max_score:g} | {c['passed']} | "
                      f"{c['failed']} | {c['error']} | {c['timeout']} | {c['missing']} | "
-                     f"{'yes' if r.graded else 'NO'} |")
+                     f"{c['tampered']} | {'yes' if r.graded else 'NO'} |")
     for r in results:
         lines += ["", f"## {_md_escape(r.name)} — {r.score:g}/{r.max_score:g}", ""]
         for nb in r.notebooks:
@@ -74,19 +75,40 @@ def to_json(results: Sequence[SubmissionResult]) -> str:
                       ensure_ascii=False, indent=1) + "\n"
 
 
-def write_report(results: Sequence[SubmissionResult], path: str | os.PathLike) -> pathlib.Path:
-    """Write a report whose format follows the suffix: ``.md``, ``.csv`` or ``.json``.
+REPORT_SUFFIXES = (".md", ".csv", ".json")
+
+
+def check_report_path(path: str | os.PathLike, overwrite: bool = False) -> pathlib.Path:
+    """Check a report path before grading starts: a known suffix, and a writable, new target.
 
     Raises:
-        ValueError: for another suffix.
+        ValueError: another suffix, or an existing report without ``overwrite``.
+        FileNotFoundError / IsADirectoryError / PermissionError: see
+            :func:`coursework.atomic.check_output_path`.
+    """
+    path = pathlib.Path(path)
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise ValueError(f"Report {str(path)!r}: use a .md, .csv or .json file name.")
+    return check_output_path(path, overwrite=overwrite, what="report")
+
+
+def write_report(results: Sequence[SubmissionResult], path: str | os.PathLike,
+                 overwrite: bool = False) -> pathlib.Path:
+    """Write a report whose format follows the suffix: ``.md``, ``.csv`` or ``.json``.
+
+    A missing parent folder is created. The file is written atomically (temporary file in the same
+    folder, then a rename): a full disk or an interruption leaves any previous report intact.
+
+    Raises:
+        ValueError: for another suffix, or when the report exists and ``overwrite`` is false.
     """
     path = pathlib.Path(path)
     writers = {".md": to_markdown, ".csv": to_csv, ".json": to_json}
     if path.suffix.lower() not in writers:
         raise ValueError(f"Report {str(path)!r}: use a .md, .csv or .json file name.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(writers[path.suffix.lower()](results), encoding="utf-8", newline="\n")
-    return path
+    check_report_path(path, overwrite=overwrite)
+    return write_text(path, writers[path.suffix.lower()](results))
 
 
 def collect_results(paths: Iterable[str | os.PathLike]) -> tuple[list[SubmissionResult], list[str]]:

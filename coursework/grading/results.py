@@ -1,9 +1,11 @@
 """Grading results: one record per check, per notebook and per submission, and their statuses.
 
 Statuses per check: ``passed``, ``failed`` (an ``AssertionError``, with its message), ``error``
-(any other exception, a dead kernel, a memory kill), ``timeout`` and ``missing``. Per notebook:
-``graded``, ``missing``, ``invalid``, ``timeout``, ``kernel-died``, ``memory-limit``,
-``grader-error``.
+(any other exception, a dead kernel, a memory kill), ``timeout``, ``missing`` and ``tampered`` (the
+grader's guard found re-bound ``numpy``/``math`` functions or shadowed builtins before the check
+ran; never scored). Per notebook: ``graded``, ``missing``, ``invalid``, ``timeout``,
+``kernel-died``, ``memory-limit``, ``grader-error`` and ``tampered`` (it ran through, but at least
+one check was ``tampered``).
 
 Example:
     >>> result = SubmissionResult("ana", "subs/ana", [NotebookResult("01.ipynb", "graded", [
@@ -19,9 +21,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-CHECK_STATUSES = ("passed", "failed", "error", "timeout", "missing")
+CHECK_STATUSES = ("passed", "failed", "error", "timeout", "missing", "tampered")
 NOTEBOOK_STATUSES = ("graded", "missing", "invalid", "timeout", "kernel-died", "memory-limit",
-                     "grader-error")
+                     "grader-error", "tampered")
 RESULT_FORMAT = "coursework-grade/1"
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")

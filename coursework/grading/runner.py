@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import time
 
 from coursework.grading.isolation import Isolation
 from coursework.grading.results import strip_ansi
+from coursework.grading.tamper import tamper_message
 
 #: Environment variables passed to student code (everything else, e.g. tokens, is dropped).
 _ENV_KEEP = {"PATH", "HOME", "LANG", "LANGUAGE", "TERM", "USER", "LOGNAME", "TMPDIR", "TZ",
@@ -73,9 +75,13 @@ class NotebookRun:
     running_cell: str | None
 
 
-def _student_env(events_path: pathlib.Path, profile: str) -> dict[str, str]:
+def _student_env(events_path: pathlib.Path, profile: str, private: pathlib.Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k in _ENV_KEEP or k.startswith(_ENV_KEEP_PREFIXES)}
+    # The kernel connection file (it holds the HMAC key) is a mkstemp file in $TMPDIR; a private
+    # folder that the grader deletes keeps it out of the system's temporary folder even when the
+    # kernel dies and nobody shuts it down.
+    env.update({"TMPDIR": str(private), "JUPYTER_RUNTIME_DIR": str(private / "runtime")})
     env.update({"COURSEWORK_PROFILE": profile, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
                 "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "COURSEWORK_GRADE_EVENTS": str(events_path),
                 "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"),
@@ -134,14 +140,32 @@ def _read_events(path: pathlib.Path, offset: int) -> tuple[list[dict], int]:
 
 def run_graded_notebook(notebook: pathlib.Path, n_code_cells: int, options: GradeOptions,
                         isolation: Isolation, deadline: float, scratch: pathlib.Path) -> NotebookRun:
-    """Run one rebuilt notebook through nbval in its own process group, watched from outside."""
-    import psutil
+    """Run one rebuilt notebook through nbval in its own process group, watched from outside.
 
+    The run gets a private temporary folder (``$TMPDIR`` and ``$JUPYTER_RUNTIME_DIR``), deleted on
+    every exit path, so the kernel connection file never outlives the run.
+    """
     events_path = scratch / f"{notebook.stem}.events.jsonl"
     log_path = scratch / f"{notebook.stem}.log"
     ini = scratch / "pytest.ini"
     ini.write_text("[pytest]\n", encoding="utf-8")
     events_path.unlink(missing_ok=True)
+    private = scratch / f"{notebook.stem}.tmp"
+    shutil.rmtree(private, ignore_errors=True)
+    private.mkdir(mode=0o700)
+    (private / "runtime").mkdir(mode=0o700)
+    try:
+        return _run(notebook, n_code_cells, options, isolation, deadline, events_path, log_path, ini,
+                    private)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)  # kernel connection file, student temp files
+
+
+def _run(notebook: pathlib.Path, n_code_cells: int, options: GradeOptions, isolation: Isolation,
+         deadline: float, events_path: pathlib.Path, log_path: pathlib.Path, ini: pathlib.Path,
+         private: pathlib.Path) -> NotebookRun:
+    import psutil
+
     argv = [*isolation.memory_prefix, *isolation.network_prefix, sys.executable, "-P", "-m", "pytest",
             str(notebook), "-p", "nbval", "-p", "coursework.grading._nbval_events",
             "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={options.cell_timeout:g}",
@@ -149,7 +173,7 @@ def run_graded_notebook(notebook: pathlib.Path, n_code_cells: int, options: Grad
             "-c", str(ini), "--rootdir", str(notebook.parent), "--noconftest",
             "-p", "no:cacheprovider", "--color=no", "-q", "-o", "addopts=",
             "--continue-on-collection-errors"]
-    env = _student_env(events_path, options.profile)
+    env = _student_env(events_path, options.profile, private)
     limit_bytes = int(options.memory_mb) * 1024 * 1024
     events: list[dict] = []
     offset = 0
@@ -237,6 +261,9 @@ def check_from_events(check_id: str, reports: list[dict]) -> tuple[str, str, flo
     if report.get("outcome") == "skipped":
         return "error", "skipped", seconds
     ename, evalue = report.get("ename"), report.get("evalue", "")
+    tampered = tamper_message(report)
+    if tampered:
+        return "tampered", tampered, seconds
     longrepr = report.get("longrepr", "")
     if "Timeout of" in longrepr and "exceeded" in longrepr:
         return "timeout", short_message(next((line for line in longrepr.splitlines()
