@@ -11,7 +11,8 @@ keras = pytest.importorskip("keras")
 
 from coursework.datasets.numbers import number_to_words  # noqa: E402
 from coursework.generation.search import beam_search_steps  # noqa: E402
-from coursework.models.translator import (END, TARGET_SPECIALS, Seq2SeqTranslator,  # noqa: E402
+from coursework.generation.seq2seq import Seq2SeqTranslator  # noqa: E402
+from coursework.models.translator import (END, TARGET_SPECIALS,  # noqa: E402
                                           build_seq2seq_translator, build_vocabulary, compile_translator,
                                           detokenize, encode_texts, teacher_forcing_arrays, tokenize)
 

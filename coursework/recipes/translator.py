@@ -78,9 +78,9 @@ def train_number_translator(splits, settings: TranslatorSettings, epochs: int | 
         :class:`~coursework.models.translator.Seq2SeqTranslator` sharing its weights, and the
         Keras ``History``.
     """
-    from coursework.models.translator import (TARGET_SPECIALS, Seq2SeqTranslator, build_seq2seq_translator,
-                                              build_vocabulary, compile_translator,
-                                              teacher_forcing_arrays)
+    from coursework.generation.seq2seq import Seq2SeqTranslator
+    from coursework.models.translator import (TARGET_SPECIALS, build_seq2seq_translator, build_vocabulary,
+                                              compile_translator, teacher_forcing_arrays)
     from coursework.training import StopAtTarget, set_seed
 
     set_seed(seed)
