@@ -220,3 +220,23 @@ def test_beam_limits_are_refused_by_name():
         translator.translate(["uno"], max_length=MAX_LENGTH + 1)
     with pytest.raises(ValueError, match="MAX_BEAM_TOKENS"):
         translator.translate(["uno"], beam_width=MAX_BEAM_WIDTH, max_length=MAX_LENGTH)
+
+
+@pytest.mark.parametrize("add_start, add_end", [(False, False), (True, False), (False, True), (True, True)])
+def test_encoding_equals_string_lookup_then_keras_hub_start_end_packer(add_start, add_end):
+    from keras_hub.layers import StartEndPacker
+
+    from coursework.models.translator import vocabulary_lookup
+
+    texts = ["twenty-one", "one", "ninety-nine thousand", "seven zzz", "one two three four five six"]
+    lookup = vocabulary_lookup(TARGET_VOCAB)
+    packer = StartEndPacker(5, start_value=TARGET_VOCAB.index("[START]") if add_start else None,
+                            end_value=TARGET_VOCAB.index("[END]") if add_end else None, pad_value=0)
+    ids = [[TARGET_VOCAB.index(t) if t in TARGET_VOCAB else 1 for t in tokenize(text)] for text in texts]
+    expected = keras.ops.convert_to_numpy(packer(ids))
+    ours = encode_texts(texts, lookup, 5, add_start=add_start, add_end=add_end, on_long="truncate")
+    np.testing.assert_array_equal(ours, expected)
+    np.testing.assert_array_equal(encode_texts(texts, TARGET_VOCAB, 5, add_start=add_start, add_end=add_end,
+                                               on_long="truncate"), expected)
+    with pytest.raises(ValueError, match="padding"):
+        vocabulary_lookup(["[UNK]", "", "one"])

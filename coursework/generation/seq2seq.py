@@ -24,7 +24,7 @@ import numpy as np
 
 from coursework.generation.search import beam_search_steps, check_limits
 from coursework.layers.seq2seq_attention import BahdanauAttention
-from coursework.models.translator import END, START, UNK, detokenize, encode_texts
+from coursework.models.translator import END, START, UNK, detokenize, encode_texts, vocabulary_lookup
 
 
 class Seq2SeqTranslator:
@@ -55,6 +55,7 @@ class Seq2SeqTranslator:
         target_embedding = model.get_layer("target_embedding")
         self.source_vocabulary = list(source_embedding.vocabulary)
         self.target_vocabulary = list(target_embedding.vocabulary)
+        self._source_lookup = vocabulary_lookup(self.source_vocabulary)  # built once, reused per call
         self.start_id = self.target_vocabulary.index(START)
         self.end_id = self.target_vocabulary.index(END)
         self.max_source_length = int(model.inputs[0].shape[1])
@@ -103,7 +104,7 @@ class Seq2SeqTranslator:
         for text in texts:
             if not isinstance(text, str):
                 raise TypeError(f"Every input must be a string, got {type(text).__name__}: {text!r}.")
-        return encode_texts(texts, self.source_vocabulary, self.max_source_length,
+        return encode_texts(texts, self._source_lookup, self.max_source_length,
                             on_unknown=self.on_unknown, on_long=self.on_long)
 
     def _encoder_state(self, source_ids: np.ndarray):
