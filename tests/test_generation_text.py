@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 from coursework.generation.search import sample_next
-from coursework.generation.text import (RecurrentStepper, beam_search, generate,
-                                        next_token_probs, top_k_next)
+from coursework.generation.text import RecurrentStepper, beam_search, generate, next_token_probs, top_k_next
 from coursework.models.generator import build_char_generator, build_word_lm
 
 CHARS = ["\ufffd", "\n", " ", ",", "."] + list("abcdefghijklmnopqrstuvwxyzñá")
@@ -109,7 +108,8 @@ def test_beam_search_scores_and_width(char_model):
         probs, state = stepper.step([token], state)
         probs = probs[0]
     assert score == pytest.approx(logp / len(best), abs=1e-4)
-    assert beam_search(char_model, "la ", beam_width=4, max_length=8, length_normalization=False)[0][0] == best
+    unnormalised = beam_search(char_model, "la ", beam_width=4, max_length=8, length_normalization=False)
+    assert unnormalised[0][0] == best
     ended = beam_search(char_model, "la ", beam_width=3, max_length=60, end_token=".")
     assert all(text.endswith(".") or len(text) == 60 for text, _ in ended)
 

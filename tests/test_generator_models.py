@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from coursework.generation.baselines import ngram_perplexity
-from coursework.generation.text import RecurrentStepper, generate
+from coursework.generation.text import generate
 from coursework.layers.vocabulary import TokenVocabulary
 from coursework.models.generator import build_char_generator, build_word_lm, vocabulary_of
 

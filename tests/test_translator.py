@@ -10,11 +10,18 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from coursework.datasets.numbers import number_to_words  # noqa: E402
-from coursework.generation.search import beam_search_steps  # noqa: E402
 from coursework.generation.seq2seq import Seq2SeqTranslator  # noqa: E402
-from coursework.models.translator import (END, TARGET_SPECIALS,  # noqa: E402
-                                          build_seq2seq_translator, build_vocabulary, compile_translator,
-                                          detokenize, encode_texts, teacher_forcing_arrays, tokenize)
+from coursework.models.translator import (  # noqa: E402
+    END,
+    TARGET_SPECIALS,
+    build_seq2seq_translator,
+    build_vocabulary,
+    compile_translator,
+    detokenize,
+    encode_texts,
+    teacher_forcing_arrays,
+    tokenize,
+)
 
 SOURCES = [number_to_words(n) for n in range(0, 100)]
 TARGETS = [number_to_words(n, "en") for n in range(0, 100)]

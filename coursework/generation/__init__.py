@@ -9,10 +9,17 @@ by one token. Recurrent language models (:mod:`~coursework.generation.text`) and
 limits and the sampler stays cheap for the command line.
 """
 
-from coursework.generation.search import (DEFAULT_TEMPERATURE, MAX_BEAM_TOKENS, MAX_BEAM_WIDTH, MAX_LENGTH,
-                                          beam_search_steps, check_limits, sample_next, sample_steps)
-from coursework.generation.text import (RecurrentStepper, beam_search, generate, next_token_probs,
-                                        top_k_next)
+from coursework.generation.search import (
+    DEFAULT_TEMPERATURE,
+    MAX_BEAM_TOKENS,
+    MAX_BEAM_WIDTH,
+    MAX_LENGTH,
+    beam_search_steps,
+    check_limits,
+    sample_next,
+    sample_steps,
+)
+from coursework.generation.text import RecurrentStepper, beam_search, generate, next_token_probs, top_k_next
 
 __all__ = ["DEFAULT_TEMPERATURE", "MAX_BEAM_TOKENS", "MAX_BEAM_WIDTH", "MAX_LENGTH", "RecurrentStepper",
            "Seq2SeqTranslator", "beam_search", "beam_search_steps", "check_limits", "generate",

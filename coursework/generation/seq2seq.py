@@ -32,7 +32,8 @@ class Seq2SeqTranslator:
 
     Args:
         model: a model from
-            :func:`coursework.models.translator.build_seq2seq_translator` (trained, or loaded from ``.keras``).
+            :func:`coursework.models.translator.build_seq2seq_translator` (trained, or loaded from
+            ``.keras``).
         on_unknown: ``"error"`` (default: ``ValueError`` naming unknown words) or ``"unk"``
             (replace them by ``[UNK]``).
         on_long: ``"error"`` (default) or ``"truncate"`` for inputs longer than the model's
@@ -247,9 +248,8 @@ class Seq2SeqTranslator:
 def load_translator(path, on_unknown: str = "error", on_long: str = "error") -> Seq2SeqTranslator:
     """Load a ``.keras`` file saved from
     :func:`~coursework.models.translator.build_seq2seq_translator` (vocabulary included)."""
-    from coursework.persistence import load_model
-
     import coursework.layers.seq2seq_attention  # noqa: F401  (register the custom layers)
     import coursework.layers.token_embedding  # noqa: F401
+    from coursework.persistence import load_model
 
     return Seq2SeqTranslator(load_model(path), on_unknown=on_unknown, on_long=on_long)

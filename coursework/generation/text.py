@@ -31,8 +31,13 @@ from typing import Sequence
 
 import numpy as np
 
-from coursework.generation.search import (DEFAULT_TEMPERATURE, ProgressFn, beam_search_steps, check_limits,
-                                         sample_steps)
+from coursework.generation.search import (
+    DEFAULT_TEMPERATURE,
+    ProgressFn,
+    beam_search_steps,
+    check_limits,
+    sample_steps,
+)
 
 
 def _sigmoid(z):
@@ -69,8 +74,8 @@ class _Recurrent:
         else:
             if not cell.reset_after:
                 raise ValueError("Fast generation supports GRU layers with reset_after=True (the default).")
-            bias = np.asarray(cell.bias, dtype="float32") if cell.use_bias else np.zeros((2,) + zero_bias.shape,
-                                                                                        dtype="float32")
+            bias = (np.asarray(cell.bias, dtype="float32") if cell.use_bias
+                    else np.zeros((2,) + zero_bias.shape, dtype="float32"))
             self.bias, self.recurrent_bias = bias[0], bias[1]
         if getattr(layer, "go_backwards", False) or getattr(layer, "stateful", False):
             raise ValueError(f"Layer {layer.name!r}: backwards or stateful layers are not supported.")
@@ -146,7 +151,8 @@ class RecurrentStepper:
         self.level: str = vocab_layer.level
         self._index = {token: i for i, token in enumerate(self.vocabulary)}
         # Word models never emit the padding "" nor the unknown-word "[UNK]" token (TextVectorization's 0, 1).
-        self.banned = np.array([self._index[t] for t in ("", "[UNK]") if self.level == "word" and t in self._index],
+        self.banned = np.array([self._index[t] for t in ("", "[UNK]")
+                                if self.level == "word" and t in self._index],
                                dtype="int64")
         table = None  # (vocab, features): the input vector of each token id
         self.layers: list[_Recurrent] = []
@@ -162,7 +168,8 @@ class RecurrentStepper:
                 self.layers.append(_Recurrent(layer))
             elif isinstance(layer, keras.layers.Dense) and self.dense is None and self.layers:
                 activation = keras.activations.serialize(layer.activation)
-                activation = activation if isinstance(activation, str) else activation.get("config", {}).get("name")
+                if not isinstance(activation, str):
+                    activation = activation.get("config", {}).get("name")
                 if activation != "softmax":
                     raise ValueError(f"The output Dense must use softmax, found {activation!r}.")
                 self.dense = (np.asarray(layer.kernel, "float32"),
@@ -208,7 +215,7 @@ class RecurrentStepper:
         return probs, new_state
 
     def allowed(self, probs: np.ndarray) -> np.ndarray:
-        """``probs`` with the banned tokens (``""`` and ``"[UNK]"`` of word models) zeroed and renormalised."""
+        """``probs`` with the banned tokens (``""`` and ``"[UNK]"`` of word models) zeroed, renormalised."""
         if self.banned.size == 0:
             return probs
         probs = np.array(probs, dtype="float32")
@@ -291,7 +298,8 @@ def next_token_probs(model, prompt: str) -> np.ndarray:
     return stepper.read(stepper.encode(prompt))[0]
 
 
-def top_k_next(model, prompt: str, k: int = 5, skip: Sequence[str] = ("", "[UNK]")) -> list[tuple[str, float]]:
+def top_k_next(model, prompt: str, k: int = 5,
+               skip: Sequence[str] = ("", "[UNK]")) -> list[tuple[str, float]]:
     """The ``k`` most probable next tokens after ``prompt`` with their probabilities, best first.
 
     ``skip`` leaves out the padding and unknown-word tokens of word models.

@@ -144,7 +144,10 @@ def encode_texts(texts: Sequence[str], vocabulary: Sequence[str] | keras.layers.
         raise ValueError(f"on_unknown must be 'unk' or 'error', got {on_unknown!r}.")
     if on_long not in ("error", "truncate"):
         raise ValueError(f"on_long must be 'error' or 'truncate', got {on_long!r}.")
-    lookup = vocabulary if isinstance(vocabulary, keras.layers.StringLookup) else vocabulary_lookup(vocabulary)
+    if isinstance(vocabulary, keras.layers.StringLookup):
+        lookup = vocabulary
+    else:
+        lookup = vocabulary_lookup(vocabulary)
     tokens = [tokenize(text) for text in texts]
     if not tokens:
         return np.zeros((0, length), dtype="int32")
