@@ -95,8 +95,7 @@ def sample_next(probs, temperature: float = DEFAULT_TEMPERATURE, rng: np.random.
     temperature = _check_temperature(temperature)
     if from_logits:
         logits = np.asarray(probs, dtype="float64").ravel()
-        top = logits.max() if logits.size else np.nan
-        if not np.isfinite(top) or np.isnan(logits).any():
+        if logits.size == 0:
             raise ValueError("logits must be a non-empty vector of numbers with a finite maximum.")
     else:
         p = np.asarray(probs, dtype="float64").ravel()
@@ -105,11 +104,18 @@ def sample_next(probs, temperature: float = DEFAULT_TEMPERATURE, rng: np.random.
         logits = np.full_like(p, -np.inf)
         positive = p > 0
         logits[positive] = np.log(p[positive])
-        top = logits.max()
+    return _draw(logits, temperature, rng if rng is not None else np.random.default_rng())
+
+
+def _draw(logits: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+    """The draw of :func:`sample_next` on a non-empty 1-D ``logits`` vector with a checked
+    ``temperature`` (loops check once, then call this per token)."""
+    top = logits.max()
+    if not np.isfinite(top):  # the maximum is NaN as soon as one logit is NaN
+        raise ValueError("logits must be a non-empty vector of numbers with a finite maximum.")
     if temperature < _GREEDY_BELOW:
         return int(np.argmax(logits))
-    cdf = np.cumsum(np.exp((logits - top) / temperature))
-    rng = rng if rng is not None else np.random.default_rng()
+    cdf = np.cumsum(np.exp((logits - top) * (1.0 / temperature)))
     return min(int(cdf.searchsorted(rng.random() * cdf[-1], side="right")), cdf.size - 1)
 
 
@@ -138,7 +144,10 @@ def sample_steps(step: StepFn, state, last_token: int, length: int,
     out: list[int] = []
     for _ in range(length):
         scores, state = step(token, state)
-        token[0] = sample_next(np.asarray(scores)[0], temperature, rng, from_logits=from_logits)
+        if from_logits:
+            token[0] = _draw(np.asarray(scores)[0], temperature, rng)
+        else:
+            token[0] = sample_next(np.asarray(scores)[0], temperature, rng)
         out.append(int(token[0]))
         if progress is not None:
             progress(1)
