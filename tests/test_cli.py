@@ -66,3 +66,18 @@ def test_train_json_then_load_in_a_fresh_process(tmp_path):
     assert loaded.returncode == 0, loaded.stderr
     answers = eval(loaded.stdout.strip().splitlines()[-1])  # a list of two strings of digits
     assert len(answers) == 2 and all(a.isdigit() for a in answers)
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["generate", "--beam", "1000000"], ["--beam", "MAX_BEAM_WIDTH"]),
+    (["generate", "--length", "10000000"], ["--length", "MAX_LENGTH"]),
+    (["generate", "--beam", "100", "--length", "5000"], ["--beam 100", "--length 5000", "MAX_BEAM_TOKENS"]),
+    (["generate", "--seed", "-5"], ["--seed"]),
+    (["translate", "uno", "--beam", "1000000"], ["--beam", "MAX_BEAM_WIDTH"]),
+    (["translate", "uno", "--beam", "100", "--max-length", "5000"], ["MAX_BEAM_TOKENS"]),
+])
+def test_generation_limits_are_refused_while_parsing(args, fragments, tmp_path):
+    """Refused before any model loads: the model path does not even exist (that error would be 1)."""
+    model = ["--model", str(tmp_path / "missing.keras")]
+    extra = [] if args[0] == "translate" else ["--prompt", "hola"]
+    assert_one_line_error(cli(*args, *model, *extra), *fragments, code=2)

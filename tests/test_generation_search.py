@@ -106,3 +106,85 @@ def test_finished_beams_do_not_cut_off_better_running_ones():
     results = beam_search_steps(step, np.zeros(1), 9, beam_width=2, max_length=5, end_token=end)
     assert results[0][0] == [a, a, end]
     assert results[0][1] == pytest.approx(np.log(0.5 * 0.5 * 0.99) / 3)
+
+
+# -- exactness against exhaustive search ---------------------------------------------------------
+def exhaustive(tables, start, end, max_length):
+    """Every hypothesis a search may return, with its total log-probability: sequences that end with
+    ``end`` within ``max_length`` tokens, and sequences of ``max_length`` tokens without it.
+    ``tables[i, a, b]`` is the probability of token ``b`` after ``a`` at position ``i``."""
+    import itertools
+
+    out = []
+    for length in range(1, max_length + 1):
+        for seq in itertools.product(range(tables.shape[-1]), repeat=length):
+            if end in seq[:-1] or (length < max_length and seq[-1] != end):
+                continue
+            logp = sum(np.log(tables[i, a, b]) for i, (a, b) in enumerate(zip((start,) + seq[:-1], seq)))
+            out.append((list(seq), float(logp)))
+    return sorted(out, key=lambda item: -item[1])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_wide_beam_with_end_token_equals_exhaustive_search(seed):
+    # one table per position (the state counts positions), so no two hypotheses tie; token 0 ends
+    tables = np.random.default_rng(seed).dirichlet(np.full(4, 0.5), size=(4, 4))
+
+    def step(tokens, position):
+        return tables[position, tokens], position + 1
+
+    expected = exhaustive(tables, 1, 0, 4)
+    results = beam_search_steps(step, np.zeros(1, int), 1, 4 ** 3, 4, end_token=0,
+                                length_normalization=False)
+    assert [ids for ids, _ in results[:10]] == [ids for ids, _ in expected[:10]]
+    np.testing.assert_allclose([s for _, s in results[:10]], [s for _, s in expected[:10]])
+    # a narrow beam returns true hypotheses with their exact scores, never beating the optimum
+    scores = dict((tuple(i), s) for i, s in expected)
+    for ids, score in beam_search_steps(step, np.zeros(1, int), 1, 2, 4, end_token=0,
+                                        length_normalization=False):
+        assert score == pytest.approx(scores[tuple(ids)])
+        assert score <= expected[0][1] + 1e-12
+
+
+# -- limits, per-step cost, progress -------------------------------------------------------------
+def test_limits_are_refused_by_name():
+    from coursework.generation.search import MAX_BEAM_TOKENS, MAX_BEAM_WIDTH, MAX_LENGTH, sample_steps
+
+    with pytest.raises(ValueError, match="MAX_BEAM_WIDTH"):
+        beam_search_steps(bigram_step, np.zeros(1), 0, MAX_BEAM_WIDTH + 1, 5)
+    with pytest.raises(ValueError, match="MAX_LENGTH"):
+        beam_search_steps(bigram_step, np.zeros(1), 0, 2, MAX_LENGTH + 1)
+    with pytest.raises(ValueError, match="MAX_BEAM_TOKENS"):
+        beam_search_steps(bigram_step, np.zeros(1), 0, MAX_BEAM_WIDTH, MAX_BEAM_TOKENS // MAX_BEAM_WIDTH + 1)
+    with pytest.raises(ValueError, match="MAX_LENGTH"):
+        sample_steps(bigram_step, np.zeros(1), 0, MAX_LENGTH + 1)
+    beam_search_steps(bigram_step, np.zeros(1), 0, MAX_BEAM_WIDTH, 2)  # at the limit: accepted
+
+
+def test_beam_step_cost_does_not_grow_with_length():
+    import time
+
+    table = np.full((6, 6), 1 / 6) + np.eye(6) * 1e-3  # nothing ends: every step keeps 5 beams
+
+    def seconds(length):
+        start = time.perf_counter()
+        results = beam_search_steps(lambda t, s: (table[t] / table[t].sum(axis=1, keepdims=True), s),
+                                    None, 0, 5, length, length_normalization=False)
+        assert len(results[0][0]) == length
+        return time.perf_counter() - start
+
+    seconds(200)  # warm-up
+    short, long = min(seconds(1000) for _ in range(2)), min(seconds(8000) for _ in range(2))
+    assert long / short < 8 * 2.5  # linear is 8x; copying every beam's tokens each step was ~64x
+
+
+def test_progress_is_reported_per_position_and_quiet_by_default():
+    from coursework.generation.search import sample_steps
+
+    calls = []
+    out = sample_steps(bigram_step, np.zeros(1), 0, 25, temperature=1.0,
+                       rng=np.random.default_rng(0), progress=calls.append)
+    assert len(out) == 25 and calls == [1] * 25
+    calls.clear()
+    beam_search_steps(bigram_step, np.zeros(1), 0, 3, 12, progress=calls.append)
+    assert calls == [1] * 12

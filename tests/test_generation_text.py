@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 from coursework.generation.search import sample_next
-from coursework.generation.text import (RecurrentStepper, _sample_logits, beam_search, generate,
-                                        next_token_probs, top_k_next)
+from coursework.generation.text import RecurrentStepper, beam_search, generate, next_token_probs, top_k_next
 from coursework.models.generator import build_char_generator, build_word_lm
 
 CHARS = ["\ufffd", "\n", " ", ",", "."] + list("abcdefghijklmnopqrstuvwxyzñá")
@@ -58,14 +57,15 @@ def test_word_model_step_equals_full_model_and_top_k():
     assert all("[UNK]" not in t for t, _ in beam_search(model, "el", beam_width=3, max_length=6))
 
 
-def test_sampling_from_logits_has_the_distribution_of_sample_next():
+def test_sampling_from_logits_or_probabilities_gives_one_distribution():
     logits = np.random.default_rng(0).normal(0, 2, 12).astype("float32")
     probs = np.exp(logits - logits.max())
     probs /= probs.sum()
     n = 20_000
     for temperature in (0.3, 1.0, 1.5):
         a, b = np.random.default_rng(1), np.random.default_rng(2)
-        fast = np.bincount([_sample_logits(logits, 1 / temperature, a) for _ in range(n)], minlength=12) / n
+        fast = np.bincount([sample_next(logits, temperature, a, from_logits=True) for _ in range(n)],
+                           minlength=12) / n
         slow = np.bincount([sample_next(probs, temperature, b) for _ in range(n)], minlength=12) / n
         expected = probs.astype("float64") ** (1 / temperature)
         expected /= expected.sum()
@@ -108,7 +108,8 @@ def test_beam_search_scores_and_width(char_model):
         probs, state = stepper.step([token], state)
         probs = probs[0]
     assert score == pytest.approx(logp / len(best), abs=1e-4)
-    assert beam_search(char_model, "la ", beam_width=4, max_length=8, length_normalization=False)[0][0] == best
+    unnormalised = beam_search(char_model, "la ", beam_width=4, max_length=8, length_normalization=False)
+    assert unnormalised[0][0] == best
     ended = beam_search(char_model, "la ", beam_width=3, max_length=60, end_token=".")
     assert all(text.endswith(".") or len(text) == 60 for text, _ in ended)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from coursework.generation.baselines import ngram_perplexity
-from coursework.generation.text import RecurrentStepper, generate
+from coursework.generation.text import generate
 from coursework.layers.vocabulary import TokenVocabulary
 from coursework.models.generator import build_char_generator, build_word_lm, vocabulary_of
 
@@ -105,3 +105,21 @@ def test_generate_cli_in_a_fresh_process(tmp_path, capsys):
     assert len(lines) == 2 and all(line.startswith("[") and "] ab" in line for line in lines)
     assert main(["generate", "--model", str(tmp_path / "none.keras"), "--prompt", "ab"]) == 1
     assert "not found" in capsys.readouterr().err
+
+
+def test_generate_cli_default_temperature_and_progress(tmp_path, capsys):
+    from coursework.cli import main
+    from coursework.commands.generate import PROGRESS_FROM
+    from coursework.generation.search import DEFAULT_TEMPERATURE
+
+    model = build_char_generator(vocabulary=CHARS, window=None, units=8)
+    path = tmp_path / "chars.keras"
+    model.save(path)
+    expected = generate(model, "ab", length=15, temperature=DEFAULT_TEMPERATURE, rng=np.random.default_rng(2))
+    assert main(["generate", "--model", str(path), "--prompt", "ab", "--length", "15", "--seed", "2"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "ab" + expected and captured.err == ""   # short: quiet
+    assert main(["generate", "--model", str(path), "--prompt", "ab", "--length", str(PROGRESS_FROM),
+                 "--seed", "2"]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.strip()) == 2 + PROGRESS_FROM and "generando" in captured.err

@@ -10,10 +10,18 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from coursework.datasets.numbers import number_to_words  # noqa: E402
-from coursework.generation.search import beam_search_steps  # noqa: E402
-from coursework.models.translator import (END, TARGET_SPECIALS, Seq2SeqTranslator,  # noqa: E402
-                                          build_seq2seq_translator, build_vocabulary, compile_translator,
-                                          detokenize, encode_texts, teacher_forcing_arrays, tokenize)
+from coursework.generation.seq2seq import Seq2SeqTranslator  # noqa: E402
+from coursework.models.translator import (  # noqa: E402
+    END,
+    TARGET_SPECIALS,
+    build_seq2seq_translator,
+    build_vocabulary,
+    compile_translator,
+    detokenize,
+    encode_texts,
+    teacher_forcing_arrays,
+    tokenize,
+)
 
 SOURCES = [number_to_words(n) for n in range(0, 100)]
 TARGETS = [number_to_words(n, "en") for n in range(0, 100)]
@@ -162,3 +170,80 @@ def test_saved_model_translates_in_a_fresh_process(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "coursework", "translate", "--model", str(path), "gato"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1 and "Unknown word" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_beam_and_greedy_translations_equal_exhaustive_search_on_a_toy_decoder():
+    """With the decoder replaced by a toy (one probability table per position over [END] and three
+    words), the translator's beam search with ``end_token=[END]`` returns exactly the best hypotheses
+    of an exhaustive search, scored with their total log-probability, and greedy follows the argmax."""
+    import itertools
+
+    translator = Seq2SeqTranslator(_model("dot"))
+    words = [TARGET_VOCAB.index(w) for w in ("one", "two", "three")]
+    allowed = [translator.end_id] + words
+    tables = np.zeros((5, len(TARGET_VOCAB), len(TARGET_VOCAB)))
+    rng = np.random.default_rng(4)
+    for position in range(5):
+        tables[position][:, allowed] = rng.dirichlet(np.full(4, 0.6), size=len(TARGET_VOCAB))
+
+    def toy_step(token_ids, state):
+        position = state["position"]
+        return tables[position, np.asarray(token_ids)], {"position": position + 1}, None
+
+    translator._encoder_state = lambda ids: {"position": np.zeros(len(ids), int)}
+    translator._step = toy_step
+    max_length = 4
+    hypotheses = []
+    for length in range(1, max_length + 1):
+        for seq in itertools.product(allowed, repeat=length):
+            if translator.end_id in seq[:-1] or (length < max_length and seq[-1] != translator.end_id):
+                continue
+            logp = sum(np.log(tables[i, a, b])
+                       for i, (a, b) in enumerate(zip((translator.start_id,) + seq, seq)))
+            hypotheses.append((list(seq[:-1]) if seq[-1] == translator.end_id else list(seq), logp))
+    hypotheses.sort(key=lambda item: -item[1])
+    source = translator.encode(["uno"])[0]
+    results = translator.beam_ids(source, beam_width=64, max_length=max_length)
+    assert [ids for ids, _ in results[:8]] == [ids for ids, _ in hypotheses[:8]]
+    np.testing.assert_allclose([s for _, s in results[:8]], [s for _, s in hypotheses[:8]])
+    best_text = translator._tokens_to_text(hypotheses[0][0])
+    assert translator.translate(["uno"], beam_width=64, max_length=max_length) == [best_text]
+    greedy, token = [], translator.start_id
+    for position in range(max_length):
+        token = int(tables[position, token].argmax())
+        if token == translator.end_id:
+            break
+        greedy.append(token)
+    assert translator.greedy_ids(translator.encode(["uno"]), max_length)[0] == [greedy]
+
+
+def test_beam_limits_are_refused_by_name():
+    from coursework.generation.search import MAX_BEAM_WIDTH, MAX_LENGTH
+
+    translator = Seq2SeqTranslator(_model(None))
+    with pytest.raises(ValueError, match="MAX_BEAM_WIDTH"):
+        translator.translate(["uno"], beam_width=MAX_BEAM_WIDTH + 1)
+    with pytest.raises(ValueError, match="MAX_LENGTH"):
+        translator.translate(["uno"], max_length=MAX_LENGTH + 1)
+    with pytest.raises(ValueError, match="MAX_BEAM_TOKENS"):
+        translator.translate(["uno"], beam_width=MAX_BEAM_WIDTH, max_length=MAX_LENGTH)
+
+
+@pytest.mark.parametrize("add_start, add_end", [(False, False), (True, False), (False, True), (True, True)])
+def test_encoding_equals_string_lookup_then_keras_hub_start_end_packer(add_start, add_end):
+    from keras_hub.layers import StartEndPacker
+
+    from coursework.models.translator import vocabulary_lookup
+
+    texts = ["twenty-one", "one", "ninety-nine thousand", "seven zzz", "one two three four five six"]
+    lookup = vocabulary_lookup(TARGET_VOCAB)
+    packer = StartEndPacker(5, start_value=TARGET_VOCAB.index("[START]") if add_start else None,
+                            end_value=TARGET_VOCAB.index("[END]") if add_end else None, pad_value=0)
+    ids = [[TARGET_VOCAB.index(t) if t in TARGET_VOCAB else 1 for t in tokenize(text)] for text in texts]
+    expected = keras.ops.convert_to_numpy(packer(ids))
+    ours = encode_texts(texts, lookup, 5, add_start=add_start, add_end=add_end, on_long="truncate")
+    np.testing.assert_array_equal(ours, expected)
+    np.testing.assert_array_equal(encode_texts(texts, TARGET_VOCAB, 5, add_start=add_start, add_end=add_end,
+                                               on_long="truncate"), expected)
+    with pytest.raises(ValueError, match="padding"):
+        vocabulary_lookup(["[UNK]", "", "one"])

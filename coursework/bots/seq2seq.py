@@ -28,7 +28,8 @@ class Seq2SeqBot(Bot):
     beams are ranked by mean token log-probability and the best non-empty one is the reply).
 
     Args:
-        model: a Keras model from ``build_seq2seq_translator`` (or a ``Seq2SeqTranslator``).
+        model: a Keras model from ``build_seq2seq_translator`` (or a
+            :class:`~coursework.generation.seq2seq.Seq2SeqTranslator`).
         beam_width: 1 = greedy decoding.
         threshold: replies whose mean token probability is below it get the fallback (None: never).
         fallback: the reply used when the model has nothing (confident) to say.
@@ -38,7 +39,7 @@ class Seq2SeqBot(Bot):
 
     def __init__(self, model, beam_width: int = 1, threshold: float | None = None,
                  fallback: str = FALLBACK):
-        from coursework.models.translator import Seq2SeqTranslator
+        from coursework.generation.seq2seq import Seq2SeqTranslator
 
         if isinstance(model, Seq2SeqTranslator):
             model = model.model

@@ -13,30 +13,30 @@ Example:
 
 from __future__ import annotations
 
+from coursework.commands.generate import capped, check_beam_and_length
+from coursework.generation.search import MAX_BEAM_WIDTH, MAX_LENGTH
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("translate", help="translate text with a saved seq2seq model")
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="text(s) to translate")
     parser.add_argument("--model", metavar="PATH", required=True,
                         help="a .keras file saved by `train translator --save`")
-    parser.add_argument("--beam", type=int, default=1, metavar="N",
-                        help="beam width (default 1: greedy decoding)")
-    parser.add_argument("--max-length", type=int, default=None, metavar="N",
-                        help="maximum output tokens (default: the model's)")
+    parser.add_argument("--beam", type=capped(MAX_BEAM_WIDTH, "MAX_BEAM_WIDTH"), default=1, metavar="N",
+                        help=f"beam width (default 1: greedy decoding; at most {MAX_BEAM_WIDTH})")
+    parser.add_argument("--max-length", type=capped(MAX_LENGTH, "MAX_LENGTH"), default=None, metavar="N",
+                        help=f"maximum output tokens (default: the model's; at most {MAX_LENGTH})")
     parser.add_argument("--unknown", choices=("error", "unk"), default="error",
                         help="unknown words: fail (default) or replace them by [UNK]")
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
-    if args.beam < 1:
-        raise ValueError(f"--beam must be a positive integer, got {args.beam}.")
-    if args.max_length is not None and args.max_length < 1:
-        raise ValueError(f"--max-length must be a positive integer, got {args.max_length}.")
+    check_beam_and_length(args.beam, args.max_length, "--max-length")
     for text in args.texts:
         if not text.strip():
             raise ValueError("Empty text: write at least one word to translate.")
-    from coursework.models.translator import load_translator
+    from coursework.generation.seq2seq import load_translator
 
     translator = load_translator(args.model, on_unknown=args.unknown)
     for translation in translator.translate(args.texts, beam_width=args.beam,

@@ -31,7 +31,15 @@ from typing import Sequence
 
 import numpy as np
 
-from coursework.generation.search import _GREEDY_BELOW, beam_search_steps, sample_next
+from coursework.text import as_text, standardize_words
+
+from coursework.generation.search import (
+    DEFAULT_TEMPERATURE,
+    ProgressFn,
+    beam_search_steps,
+    check_limits,
+    sample_steps,
+)
 
 
 def _sigmoid(z):
@@ -68,8 +76,8 @@ class _Recurrent:
         else:
             if not cell.reset_after:
                 raise ValueError("Fast generation supports GRU layers with reset_after=True (the default).")
-            bias = np.asarray(cell.bias, dtype="float32") if cell.use_bias else np.zeros((2,) + zero_bias.shape,
-                                                                                        dtype="float32")
+            bias = (np.asarray(cell.bias, dtype="float32") if cell.use_bias
+                    else np.zeros((2,) + zero_bias.shape, dtype="float32"))
             self.bias, self.recurrent_bias = bias[0], bias[1]
         if getattr(layer, "go_backwards", False) or getattr(layer, "stateful", False):
             raise ValueError(f"Layer {layer.name!r}: backwards or stateful layers are not supported.")
@@ -145,7 +153,8 @@ class RecurrentStepper:
         self.level: str = vocab_layer.level
         self._index = {token: i for i, token in enumerate(self.vocabulary)}
         # Word models never emit the padding "" nor the unknown-word "[UNK]" token (TextVectorization's 0, 1).
-        self.banned = np.array([self._index[t] for t in ("", "[UNK]") if self.level == "word" and t in self._index],
+        self.banned = np.array([self._index[t] for t in ("", "[UNK]")
+                                if self.level == "word" and t in self._index],
                                dtype="int64")
         table = None  # (vocab, features): the input vector of each token id
         self.layers: list[_Recurrent] = []
@@ -161,7 +170,8 @@ class RecurrentStepper:
                 self.layers.append(_Recurrent(layer))
             elif isinstance(layer, keras.layers.Dense) and self.dense is None and self.layers:
                 activation = keras.activations.serialize(layer.activation)
-                activation = activation if isinstance(activation, str) else activation.get("config", {}).get("name")
+                if not isinstance(activation, str):
+                    activation = activation.get("config", {}).get("name")
                 if activation != "softmax":
                     raise ValueError(f"The output Dense must use softmax, found {activation!r}.")
                 self.dense = (np.asarray(layer.kernel, "float32"),
@@ -207,7 +217,7 @@ class RecurrentStepper:
         return probs, new_state
 
     def allowed(self, probs: np.ndarray) -> np.ndarray:
-        """``probs`` with the banned tokens (``""`` and ``"[UNK]"`` of word models) zeroed and renormalised."""
+        """``probs`` with the banned tokens (``""`` and ``"[UNK]"`` of word models) zeroed, renormalised."""
         if self.banned.size == 0:
             return probs
         probs = np.array(probs, dtype="float32")
@@ -239,9 +249,8 @@ class RecurrentStepper:
         """
         if not isinstance(prompt, str):
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}.")
+        prompt = as_text(prompt)  # NFC: accents pasted as combining marks are the same characters
         if self.level == "word":
-            from coursework.datasets.word_corpus import standardize_words
-
             words = standardize_words(prompt)
             if not words:
                 raise ValueError("The prompt is empty: give at least one word.")
@@ -290,7 +299,8 @@ def next_token_probs(model, prompt: str) -> np.ndarray:
     return stepper.read(stepper.encode(prompt))[0]
 
 
-def top_k_next(model, prompt: str, k: int = 5, skip: Sequence[str] = ("", "[UNK]")) -> list[tuple[str, float]]:
+def top_k_next(model, prompt: str, k: int = 5,
+               skip: Sequence[str] = ("", "[UNK]")) -> list[tuple[str, float]]:
     """The ``k`` most probable next tokens after ``prompt`` with their probabilities, best first.
 
     ``skip`` leaves out the padding and unknown-word tokens of word models.
@@ -303,35 +313,26 @@ def top_k_next(model, prompt: str, k: int = 5, skip: Sequence[str] = ("", "[UNK]
     return [(stepper.vocabulary[i], float(probs[i])) for i in ranked[:k]]
 
 
-def _sample_logits(logits: np.ndarray, inverse_temperature: float, rng: np.random.Generator) -> int:
-    """Draw from ``softmax(logits / T)``, the distribution :func:`sample_next` draws from with the
-    probabilities ``softmax(logits)`` (``p ** (1/T)`` renormalised), with a handful of NumPy calls."""
-    weights = np.exp((logits - logits.max()) * inverse_temperature)
-    cdf = np.cumsum(weights)
-    return min(int(cdf.searchsorted(rng.random() * cdf[-1], side="right")), len(cdf) - 1)
-
-
-def generate(model, prompt: str, length: int = 200, temperature: float = 1.0,
-             seed: int | None = None, rng: np.random.Generator | None = None, stop_token=None) -> str:
+def generate(model, prompt: str, length: int = 200, temperature: float = DEFAULT_TEMPERATURE,
+             seed: int | None = None, rng: np.random.Generator | None = None, stop_token=None,
+             progress: ProgressFn | None = None) -> str:
     """Sample ``length`` tokens after ``prompt`` at ``temperature`` and return them (without the prompt).
 
     Args:
         model: a language model built by :mod:`coursework.models.generator` (or its
             :class:`RecurrentStepper`, to skip rebuilding it).
         prompt: text to continue (see the module docstring for how it is normalised).
-        length: number of tokens to generate.
-        temperature: > 0; below 1e-3 it is greedy (argmax). Same distribution as :func:`sample_next`
-            (computed from the logits, which skips the softmax of every step).
+        length: number of tokens to generate (at most :data:`~coursework.generation.search.MAX_LENGTH`).
+        temperature: > 0; below 1e-3 it is greedy (argmax). Each token is drawn by
+            :func:`~coursework.generation.search.sample_next` from the logits (no softmax per step).
         seed / rng: a seed or a ``numpy.random.Generator`` for repeatable samples.
         stop_token: stop early after generating this token (e.g. ``"\\n"``, the end of a speech).
+        progress: called with ``1`` after each token (quiet when ``None``).
 
     Example:
         >>> generate(model, "el gobierno ", length=100, temperature=0.5, seed=1)  # doctest: +SKIP
     """
-    if not np.isscalar(temperature) or not np.isfinite(temperature) or temperature <= 0:
-        raise ValueError(f"temperature must be a number > 0, got {temperature!r}.")
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
-        raise ValueError(f"length must be a non-negative integer, got {length!r}.")
+    check_limits(length=length)
     stepper = stepper_for(model)
     stop = None if stop_token is None else stepper.token_id(stop_token)
     rng = rng if rng is not None else np.random.default_rng(seed)
@@ -339,25 +340,22 @@ def generate(model, prompt: str, length: int = 200, temperature: float = 1.0,
     state = stepper.zero_state(1)
     for token in ids[:-1]:
         _, state = stepper.logits(token[None], state)
-    token = ids[-1:].copy()
-    greedy = temperature < _GREEDY_BELOW
-    inverse_temperature = 1.0 / float(temperature)
     banned = stepper.banned
-    out: list[int] = []
-    for _ in range(length):
-        logits, state = stepper.logits(token, state)
-        logits = logits[0]
+
+    def step(token_ids, step_state):
+        logits, step_state = stepper.logits(token_ids, step_state)
         if banned.size:
-            logits[banned] = -np.inf
-        token[0] = int(np.argmax(logits)) if greedy else _sample_logits(logits, inverse_temperature, rng)
-        out.append(int(token[0]))
-        if token[0] == stop:
-            break
+            logits[:, banned] = -np.inf
+        return logits, step_state
+
+    out = sample_steps(step, state, int(ids[-1]), length, temperature, rng, stop_token=stop,
+                       from_logits=True, progress=progress)
     return stepper.decode(out)
 
 
 def beam_search(model, prompt: str, beam_width: int = 5, max_length: int = 100,
-                length_normalization: bool = True, end_token=None) -> list[tuple[str, float]]:
+                length_normalization: bool = True, end_token=None,
+                progress: ProgressFn | None = None) -> list[tuple[str, float]]:
     """The seed's beam search: the ``beam_width`` most probable continuations of ``prompt``.
 
     All beams advance in one batched step per position (:func:`beam_search_steps`). Scores are
@@ -365,6 +363,11 @@ def beam_search(model, prompt: str, beam_width: int = 5, max_length: int = 100,
 
     Args:
         end_token: a token (text such as ``"\\n"`` or ``"."``, or an id) that finishes a beam.
+        progress: called with ``1`` after each position (quiet when ``None``).
+
+    Raises:
+        ValueError: for a ``beam_width``, ``max_length`` or their product over the limits of
+            :mod:`coursework.generation.search`.
 
     Returns:
         Up to ``beam_width`` ``(continuation, score)`` pairs, best first; width 1 is greedy decoding.
@@ -372,11 +375,12 @@ def beam_search(model, prompt: str, beam_width: int = 5, max_length: int = 100,
     Example:
         >>> beam_search(model, "señor presidente", beam_width=3, max_length=30)  # doctest: +SKIP
     """
+    check_limits(beam_width, max_length, length_name="max_length")
     stepper = stepper_for(model)
     end = None if end_token is None else stepper.token_id(end_token)
     probs, state = stepper.read(stepper.encode(prompt))
     results = beam_search_steps(stepper.allowed_step, state, last_token=-1, beam_width=beam_width,
                                 max_length=max_length, end_token=end,
                                 length_normalization=length_normalization,
-                                first_probs=stepper.allowed(probs))
+                                first_probs=stepper.allowed(probs), progress=progress)
     return [(stepper.decode(ids), float(score)) for ids, score in results]

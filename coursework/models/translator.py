@@ -12,11 +12,8 @@ Without attention the decoder only sees the encoder's final state: the *bottlene
 forcing stays one parallel pass) each output word looks back at every source word; the weights are
 the alignment heat-map.
 
-Inference (:class:`Seq2SeqTranslator`) rebuilds an *encoder model* and a one-step *decoder model*
-from the trained model's own layers, so they share its weights, and decodes greedily in batches
-or with beam search through :func:`coursework.generation.beam_search_steps`. Beams repeat the
-encoder states: they are part of the beam-search state, which the search reorders (and therefore
-repeats) with the beams.
+Decoding (greedy, beam search, alignment) is not here: it lives one layer up, in
+:class:`coursework.generation.seq2seq.Seq2SeqTranslator` (models never import generation).
 
 Vocabularies travel inside the saved model (:class:`coursework.layers.token_embedding.TokenEmbedding`
 keeps its tokens in its config), so ``keras.saving.load_model`` then ``Seq2SeqTranslator(model)``
@@ -32,8 +29,6 @@ Example:
 
 from __future__ import annotations
 
-import collections
-import re
 from typing import Iterable, Sequence
 
 import keras
@@ -41,6 +36,7 @@ import numpy as np
 
 from coursework.layers.seq2seq_attention import BahdanauAttention, LuongAttention
 from coursework.layers.token_embedding import TokenEmbedding
+from coursework.text import Vocabulary, seq2seq_detokenize, seq2seq_tokenize
 
 PAD, UNK, START, END = "", "[UNK]", "[START]", "[END]"
 SOURCE_SPECIALS = (PAD, UNK)
@@ -48,41 +44,15 @@ TARGET_SPECIALS = (PAD, UNK, START, END)
 ATTENTIONS = (None, "dot", "general", "additive")
 CELLS = ("gru", "lstm")
 
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+# The seq2seq tokeniser lives in coursework.text (one tokeniser module); these names are the
+# translator's vocabulary of it.
+tokenize = seq2seq_tokenize
+detokenize = seq2seq_detokenize
 
 
 # --------------------------------------------------------------------------------------------
 # Text <-> tokens <-> ids
 # --------------------------------------------------------------------------------------------
-def tokenize(text: str) -> list[str]:
-    """Lower-case words and punctuation marks as separate tokens (accents kept).
-
-    Example:
-        >>> tokenize("¿Dónde vives?"), tokenize("twenty-one")
-        (['¿', 'dónde', 'vives', '?'], ['twenty', '-', 'one'])
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"Expected a string, got {type(text).__name__}: {text!r}.")
-    return _TOKEN_RE.findall(text.lower())
-
-
-def detokenize(tokens: Sequence[str]) -> str:
-    """Join tokens back into text: no spaces around ``-`` and apostrophes, none before ``.,!?;:`` or
-    after ``¿¡``.
-
-    Example:
-        >>> detokenize(["twenty", "-", "one", "thousand"]), detokenize(["¿", "qué", "tal", "?"])
-        ('twenty-one thousand', '¿qué tal?')
-        >>> detokenize(["i", "'", "m", "fine", "."])
-        "i'm fine."
-    """
-    text = " ".join(tokens)
-    text = re.sub(r"\s*([-'’])\s*", r"\1", text)
-    text = re.sub(r"\s+([.,!?;:%)])", r"\1", text)
-    text = re.sub(r"([¿¡(])\s+", r"\1", text)
-    return text.strip()
-
-
 def build_vocabulary(texts: Iterable[str], specials: Sequence[str] = SOURCE_SPECIALS,
                      max_size: int | None = None, min_count: int = 1) -> list[str]:
     """Tokens of ``texts`` by decreasing frequency (ties alphabetical), after the special tokens.
@@ -97,24 +67,37 @@ def build_vocabulary(texts: Iterable[str], specials: Sequence[str] = SOURCE_SPEC
         >>> build_vocabulary(["b a a", "c a"], max_size=4)
         ['', '[UNK]', 'a', 'b']
     """
-    counts = collections.Counter(token for text in texts for token in tokenize(text))
-    for special in specials:
-        counts.pop(special, None)
-    ranked = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
-    vocabulary = list(specials) + ranked
-    if max_size is not None:
-        if max_size <= len(specials):
-            raise ValueError(f"max_size must be larger than the {len(specials)} special tokens.")
-        vocabulary = vocabulary[:max_size]
-    return vocabulary
+    if max_size is not None and max_size <= len(specials):
+        raise ValueError(f"max_size must be larger than the {len(specials)} special tokens.")
+    return list(Vocabulary.build([seq2seq_tokenize(text) for text in texts], specials=specials,
+                                 min_count=min_count, max_size=max_size))
 
 
-def encode_texts(texts: Sequence[str], vocabulary: Sequence[str], length: int,
+def vocabulary_lookup(vocabulary: Sequence[str]) -> keras.layers.StringLookup:
+    """A ``keras.layers.StringLookup`` for a vocabulary of :func:`build_vocabulary`: padding ``""``
+    is id 0 (the mask token) and ``[UNK]`` id 1 (where unknown tokens go).
+
+    Example:
+        >>> lookup = vocabulary_lookup(["", "[UNK]", "uno", "dos"])
+        >>> keras.ops.convert_to_numpy(lookup(np.array([["dos", "siete", ""]], dtype=object))).tolist()
+        [[3, 1, 0]]
+    """
+    vocabulary = list(vocabulary)
+    if vocabulary[:2] != [PAD, UNK]:
+        raise ValueError(f"A vocabulary must start with the padding token {PAD!r} and {UNK!r}; "
+                         f"this one starts with {vocabulary[:2]!r} (use build_vocabulary).")
+    return keras.layers.StringLookup(vocabulary=vocabulary, mask_token=PAD, oov_token=UNK)
+
+
+def encode_texts(texts: Sequence[str], vocabulary: Sequence[str] | keras.layers.StringLookup, length: int,
                  add_start: bool = False, add_end: bool = False, on_unknown: str = "unk",
                  on_long: str = "error") -> np.ndarray:
-    """Token ids ``(n, length)`` right-padded with 0.
+    """Token ids ``(n, length)`` right-padded with 0: :func:`tokenize`, then a ``StringLookup``
+    (:func:`vocabulary_lookup`), then ``[START]`` / ``[END]``, padding and truncation (what
+    KerasHub's ``StartEndPacker`` does; a test proves the arrays equal).
 
     Args:
+        vocabulary: the tokens in id order, or their :func:`vocabulary_lookup` (to build it once).
         on_unknown: ``"unk"`` maps unknown words to ``[UNK]`` (documented OOV handling);
             ``"error"`` raises a ``ValueError`` naming them.
         on_long: ``"error"`` (``ValueError`` naming the text) or ``"truncate"`` (keep the first
@@ -128,28 +111,45 @@ def encode_texts(texts: Sequence[str], vocabulary: Sequence[str], length: int,
         raise ValueError(f"on_unknown must be 'unk' or 'error', got {on_unknown!r}.")
     if on_long not in ("error", "truncate"):
         raise ValueError(f"on_long must be 'error' or 'truncate', got {on_long!r}.")
-    index = {token: i for i, token in enumerate(vocabulary)}
-    unk = index.get(UNK, 1)
-    ids = np.zeros((len(texts), length), dtype="int32")
-    room = length - int(add_start) - int(add_end)
-    for row, text in enumerate(texts):
-        tokens = tokenize(text)
-        if not tokens:
+    if isinstance(vocabulary, keras.layers.StringLookup):
+        lookup = vocabulary
+    else:
+        lookup = vocabulary_lookup(vocabulary)
+    tokens = [tokenize(text) for text in texts]
+    if not tokens:
+        return np.zeros((0, length), dtype="int32")
+    for text, row in zip(texts, tokens):
+        if not row:
             raise ValueError(f"Empty input {text!r}: write at least one word.")
-        unknown = [t for t in tokens if t not in index]
+    dense = np.full((len(tokens), max(map(len, tokens))), PAD, dtype=object)
+    for i, row in enumerate(tokens):
+        dense[i, :len(row)] = row
+    ids = keras.ops.convert_to_numpy(lookup(dense))
+    unk = 1  # StringLookup's out-of-vocabulary id (after the mask token "")
+    room = length - int(add_start) - int(add_end)
+    for text, row, row_ids in zip(texts, tokens, ids):
+        unknown = [t for t, i in zip(row, row_ids) if i == unk and t != UNK]
         if unknown and on_unknown == "error":
             raise ValueError(f"Unknown word(s) {', '.join(map(repr, dict.fromkeys(unknown)))} in "
-                             f"{text!r}: the model's vocabulary has {len(vocabulary)} tokens and "
+                             f"{text!r}: the model's vocabulary has {lookup.vocabulary_size()} tokens and "
                              "does not contain them.")
-        if len(tokens) > room:
-            if on_long == "error":
-                raise ValueError(f"Input too long: {text[:60]!r} has {len(tokens)} tokens; this model "
-                                 f"accepts at most {room}.")
-            tokens = tokens[:room]
-        row_ids = ([index[START]] if add_start else []) + [index.get(t, unk) for t in tokens]
-        row_ids += [index[END]] if add_end else []
-        ids[row, :len(row_ids)] = row_ids
-    return ids
+        if len(row) > room and on_long == "error":
+            raise ValueError(f"Input too long: {text[:60]!r} has {len(row)} tokens; this model "
+                             f"accepts at most {room}.")
+    # Pack: [START] + the first ``room`` ids + [END], right-padded with 0 (vectorised in NumPy:
+    # KerasHub's StartEndPacker gives the same arrays but, outside tf.data, through a pure-Python
+    # path ~40x slower on a training set).
+    vocab = lookup.get_vocabulary() if add_start or add_end else []
+    kept = np.minimum([len(row) for row in tokens], room)
+    offset = int(add_start)
+    out = np.zeros((len(tokens), length), dtype="int32")
+    width = min(ids.shape[1], room)
+    out[:, offset:offset + width] = np.where(np.arange(width)[None, :] < kept[:, None], ids[:, :width], 0)
+    if add_start:
+        out[:, 0] = vocab.index(START)
+    if add_end:
+        out[np.arange(len(tokens)), offset + kept] = vocab.index(END)
+    return out
 
 
 def teacher_forcing_arrays(sources: Sequence[str], targets: Sequence[str], source_vocabulary,
@@ -278,242 +278,3 @@ def compile_translator(model: keras.Model, learning_rate: float = 3e-3) -> keras
                   loss="sparse_categorical_crossentropy",
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="token_accuracy")])
     return model
-
-
-# --------------------------------------------------------------------------------------------
-# Inference
-# --------------------------------------------------------------------------------------------
-class Seq2SeqTranslator:
-    """Greedy (batched) and beam-search decoding with the layers of a trained seq2seq model.
-
-    Args:
-        model: a model from :func:`build_seq2seq_translator` (trained, or loaded from ``.keras``).
-        on_unknown: ``"error"`` (default: ``ValueError`` naming unknown words) or ``"unk"``
-            (replace them by ``[UNK]``).
-        on_long: ``"error"`` (default) or ``"truncate"`` for inputs longer than the model's
-            ``max_source_length``.
-
-    Example:
-        >>> translator = Seq2SeqTranslator(model)                       # doctest: +SKIP
-        >>> translator.translate(["trescientos veintiuno"])              # doctest: +SKIP
-        ['three hundred twenty-one']
-    """
-
-    def __init__(self, model: keras.Model, on_unknown: str = "error", on_long: str = "error"):
-        names = {layer.name for layer in model.layers}
-        needed = {"source_embedding", "encoder", "target_embedding", "decoder", "next_token"}
-        if not needed <= names:
-            raise ValueError(f"Not a seq2seq translator model: layers {sorted(needed - names)} missing.")
-        self.model = model
-        self.on_unknown, self.on_long = on_unknown, on_long
-        source_embedding = model.get_layer("source_embedding")
-        target_embedding = model.get_layer("target_embedding")
-        self.source_vocabulary = list(source_embedding.vocabulary)
-        self.target_vocabulary = list(target_embedding.vocabulary)
-        self.start_id = self.target_vocabulary.index(START)
-        self.end_id = self.target_vocabulary.index(END)
-        self.max_source_length = int(model.inputs[0].shape[1])
-        self.max_target_length = int(model.inputs[1].shape[1])
-        self.attention = None
-        if "attention" in names:
-            layer = model.get_layer("attention")
-            self.attention = "additive" if isinstance(layer, BahdanauAttention) else layer.score
-        encoder = model.get_layer("encoder")
-        self.cell = "lstm" if isinstance(encoder, keras.layers.LSTM) else "gru"
-        self.units = int(encoder.units)
-        self._build_inference_models()
-
-    def _build_inference_models(self):
-        m = self.model
-        n_states = 2 if self.cell == "lstm" else 1
-        source = keras.Input((None,), dtype="int32", name="source_ids")
-        encoder_outputs, *state = m.get_layer("encoder")(m.get_layer("source_embedding")(source))
-        self.encoder_model = keras.Model(source, [encoder_outputs, *state], name="inference_encoder")
-
-        token = keras.Input((1,), dtype="int32", name="token_id")
-        states_in = [keras.Input((self.units,), name=f"state_{i}") for i in range(n_states)]
-        memory = keras.Input((None, self.units), name="encoder_outputs")
-        memory_mask = keras.Input((None,), dtype="bool", name="source_mask")
-        y = m.get_layer("target_embedding")(token)
-        decoder_outputs, *states_out = m.get_layer("decoder")(y, initial_state=states_in)
-        hidden = decoder_outputs
-        outputs = []
-        if self.attention is not None:
-            context, weights = m.get_layer("attention")(decoder_outputs, memory, value_mask=memory_mask,
-                                                        return_attention_scores=True)
-            hidden = m.get_layer("attention_concat")([decoder_outputs, context])
-            hidden = m.get_layer("attention_combine")(hidden)
-            outputs = [weights]
-        probs = m.get_layer("next_token")(hidden)
-        self.decoder_model = keras.Model([token, *states_in, memory, memory_mask],
-                                         [probs, *states_out, *outputs], name="inference_decoder")
-        self._n_states = n_states
-
-    # -- encoding -------------------------------------------------------------------------
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Source ids ``(n, max_source_length)`` (checks empty / unknown / over-long inputs)."""
-        if isinstance(texts, str):
-            raise TypeError("Expected a list of texts, e.g. ['veintiuno'], not one string.")
-        texts = list(texts)
-        for text in texts:
-            if not isinstance(text, str):
-                raise TypeError(f"Every input must be a string, got {type(text).__name__}: {text!r}.")
-        return encode_texts(texts, self.source_vocabulary, self.max_source_length,
-                            on_unknown=self.on_unknown, on_long=self.on_long)
-
-    def _encoder_state(self, source_ids: np.ndarray):
-        # predict_on_batch runs a compiled function: ~20x faster than an eager call per step.
-        memory, *states = self.encoder_model.predict_on_batch(source_ids)
-        return {"states": states, "memory": memory, "mask": source_ids != 0}
-
-    def _step(self, token_ids: np.ndarray, state):
-        outputs = self.decoder_model.predict_on_batch(
-            [np.asarray(token_ids, dtype="int32").reshape(-1, 1), *state["states"], state["memory"],
-             state["mask"]])
-        probs = outputs[0][:, 0, :]
-        new_state = {"states": outputs[1:1 + self._n_states], "memory": state["memory"],
-                     "mask": state["mask"]}
-        weights = outputs[1 + self._n_states][:, 0, :] if self.attention is not None else None
-        return probs, new_state, weights
-
-    def _tokens_to_text(self, ids: Sequence[int], drop_unknown: bool = False) -> str:
-        words = []
-        for i in ids:
-            if i == self.end_id:
-                break
-            if i > 0 and not (drop_unknown and self.target_vocabulary[i] == UNK):
-                words.append(self.target_vocabulary[i])
-        return detokenize(words)
-
-    # -- decoding -------------------------------------------------------------------------
-    def greedy_ids(self, source_ids: np.ndarray, max_length: int | None = None,
-                   batch_size: int = 512):
-        """Batched greedy decoding: ``(token id lists, attention weights list or None)``.
-
-        Each token list stops before ``[END]``; the weights of sentence ``i`` have shape
-        ``(len(tokens_i) + 1, max_source_length)`` (the ``+ 1`` is the step that chose ``[END]``).
-        """
-        max_length = self._check_max_length(max_length)
-        all_ids, all_weights = [], []
-        for start in range(0, len(source_ids), batch_size):
-            batch = source_ids[start:start + batch_size]
-            # Pad to a power of two: few distinct shapes, so few retracings of the compiled step.
-            rows = len(batch)
-            padded = min(batch_size, 1 << max(rows - 1, 0).bit_length())
-            if padded > rows:
-                batch = np.concatenate([batch, np.repeat(batch[:1], padded - rows, axis=0)])
-            state = self._encoder_state(batch)
-            tokens = np.full(len(batch), self.start_id, dtype="int32")
-            done = np.zeros(len(batch), dtype=bool)
-            chosen, weights_steps = [], []
-            for _ in range(max_length):
-                probs, state, weights = self._step(tokens, state)
-                tokens = probs.argmax(axis=-1).astype("int32")
-                chosen.append(np.where(done, 0, tokens))
-                if weights is not None:
-                    weights_steps.append(weights)
-                done |= tokens == self.end_id
-                if done.all():
-                    break
-            chosen = np.stack(chosen, axis=1)
-            for row in range(rows):
-                ids = [int(t) for t in chosen[row]]
-                length = ids.index(self.end_id) if self.end_id in ids else len(ids)
-                all_ids.append(ids[:length])
-                if weights_steps:
-                    all_weights.append(np.stack([w[row] for w in weights_steps[:length + 1]]))
-        return all_ids, (all_weights if self.attention is not None else None)
-
-    def translate(self, texts: Sequence[str], beam_width: int = 1, max_length: int | None = None,
-                  batch_size: int = 512) -> list[str]:
-        """Translate a list of texts (greedy when ``beam_width == 1``, beam search otherwise).
-
-        Raises:
-            TypeError / ValueError: for a non-list, non-string items, empty texts, unknown words
-                (with ``on_unknown="error"``), over-long texts (with ``on_long="error"``), or a bad
-                ``beam_width`` / ``max_length``.
-        """
-        if isinstance(beam_width, bool) or not isinstance(beam_width, int) or beam_width < 1:
-            raise ValueError(f"beam_width must be a positive integer, got {beam_width!r}.")
-        source_ids = self.encode(texts)
-        if len(source_ids) == 0:
-            return []
-        if beam_width == 1:
-            ids, _ = self.greedy_ids(source_ids, max_length, batch_size)
-            return [self._tokens_to_text(row) for row in ids]
-        return [self._tokens_to_text(self.beam_ids(row, beam_width, max_length)[0][0])
-                for row in source_ids]
-
-    def beam_ids(self, source_row: np.ndarray, beam_width: int = 3, max_length: int | None = None,
-                 length_normalization: bool = False) -> list[tuple[list[int], float]]:
-        """Beam search for one source (ids ``(max_source_length,)``): ``[(ids, score)]`` best first.
-
-        Uses the shared :func:`coursework.generation.search.beam_search_steps`; the encoder states
-        and the source mask are part of the search state, so the search repeats them with the beams
-        (a batch of one becomes a batch of ``beam_width``).
-
-        ``[END]`` is made *absorbing* (a beam that said ``[END]`` keeps saying it with probability 1)
-        and no ``end_token`` is passed to the search, so every hypothesis competes with its total
-        log-probability until ``max_length``. This sidesteps a problem of the shared search, which
-        stops as soon as ``beam_width`` hypotheses have ended and drops the beams still alive even
-        when they score better (see docs/seq2seq.md). With ``length_normalization=True`` the final
-        beams are re-ranked by mean log-probability per token (``[END]`` included), which stops
-        the search from preferring very short outputs (useful for chat replies).
-        """
-        from coursework.generation.search import beam_search_steps
-
-        max_length = self._check_max_length(max_length)
-        state = self._encoder_state(np.asarray(source_row, dtype="int32").reshape(1, -1))
-
-        def step(token_ids, beam_state):
-            probs, new_state, _ = self._step(token_ids, beam_state)
-            ended = np.asarray(token_ids) == self.end_id
-            if ended.any():
-                probs = probs.copy()
-                probs[ended] = 0.0
-                probs[ended, self.end_id] = 1.0
-            return probs, new_state
-
-        results = beam_search_steps(step, state, self.start_id, beam_width, max_length,
-                                    end_token=None, length_normalization=False)
-        cut = [(ids[:ids.index(self.end_id)] if self.end_id in ids else ids, score)
-               for ids, score in results]
-        if length_normalization:
-            cut.sort(key=lambda item: -item[1] / (len(item[0]) + 1))
-        return cut
-
-    def alignment(self, text: str, max_length: int | None = None):
-        """Greedy translation of one text with its attention weights, ready for a heat-map.
-
-        Returns:
-            ``(source_tokens, target_tokens, weights)`` with ``weights`` of shape
-            ``(len(target_tokens), len(source_tokens))``; ``target_tokens`` ends with ``[END]``.
-
-        Raises:
-            ValueError: if the model has no attention.
-        """
-        if self.attention is None:
-            raise ValueError("This model has no attention layer, so it has no alignment to show.")
-        source_ids = self.encode([text])
-        ids, weights = self.greedy_ids(source_ids, max_length)
-        source_tokens = [self.source_vocabulary[i] for i in source_ids[0] if i != 0]
-        target_tokens = [self.target_vocabulary[i] for i in ids[0]] + [END]
-        matrix = weights[0][:len(target_tokens), :len(source_tokens)]
-        return source_tokens, target_tokens[:len(matrix)], matrix
-
-    def _check_max_length(self, max_length):
-        if max_length is None:
-            return self.max_target_length
-        if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
-            raise ValueError(f"max_length must be a positive integer, got {max_length!r}.")
-        return max_length
-
-
-def load_translator(path, on_unknown: str = "error", on_long: str = "error") -> Seq2SeqTranslator:
-    """Load a ``.keras`` file saved from :func:`build_seq2seq_translator` (vocabulary included)."""
-    from coursework.persistence import load_model
-
-    import coursework.layers.seq2seq_attention  # noqa: F401  (register the custom layers)
-    import coursework.layers.token_embedding  # noqa: F401
-
-    return Seq2SeqTranslator(load_model(path), on_unknown=on_unknown, on_long=on_long)

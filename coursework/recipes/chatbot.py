@@ -120,7 +120,8 @@ def token_accuracy(model, pairs, settings: ChatbotSettings) -> dict[str, float]:
     """Teacher-forced next-token accuracy on ``pairs`` and the majority-token baseline."""
     import numpy as np
 
-    from coursework.models.translator import Seq2SeqTranslator, teacher_forcing_arrays
+    from coursework.generation.seq2seq import Seq2SeqTranslator
+    from coursework.models.translator import teacher_forcing_arrays
 
     translator = Seq2SeqTranslator(model, on_unknown="unk", on_long="truncate")
     messages, replies = zip(*pairs)

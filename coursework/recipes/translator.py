@@ -87,10 +87,11 @@ def fit_number_translator(model, splits, settings: TranslatorSettings, *, verbos
     """Compile and train ``model``, logging ``val_exact_match`` each epoch (and stopping at its target).
 
     Returns:
-        ``(translator, history)``: a :class:`~coursework.models.translator.Seq2SeqTranslator` sharing
+        ``(translator, history)``: a :class:`~coursework.generation.seq2seq.Seq2SeqTranslator` sharing
         the model's weights, and the Keras ``History``.
     """
-    from coursework.models.translator import Seq2SeqTranslator, compile_translator, teacher_forcing_arrays
+    from coursework.generation.seq2seq import Seq2SeqTranslator
+    from coursework.models.translator import compile_translator, teacher_forcing_arrays
     from coursework.training import StopAtTarget
 
     compile_translator(model, settings.learning_rate)
@@ -117,7 +118,7 @@ def train_number_translator(splits, settings: TranslatorSettings, *, seed: int =
 
     Returns:
         ``(model, translator, history)``: the Keras training model, a
-        :class:`~coursework.models.translator.Seq2SeqTranslator` sharing its weights, and the
+        :class:`~coursework.generation.seq2seq.Seq2SeqTranslator` sharing its weights, and the
         Keras ``History``.
     """
     from coursework.training import set_seed
@@ -156,7 +157,7 @@ class TranslatorRecipe(Recipe, name="translator", metric="exact_match",
         return fit_number_translator(model, data, settings, verbose=verbose)[1].history
 
     def evaluate(self, model, data, settings):
-        from coursework.models.translator import Seq2SeqTranslator
+        from coursework.generation.seq2seq import Seq2SeqTranslator
 
         return evaluate_translator(Seq2SeqTranslator(model), data, "test")
 
