@@ -158,6 +158,10 @@ def test_out_of_domain_class_rejects_heldout_off_topic_messages_better_than_the_
         return sum(bot.predict_intent(t)[0] is not None for t in off_topic) / len(off_topic)
 
     assert answered(intent_bot) <= 0.1 and answered(plain) >= 0.5
+    reasons = {intent_bot.decide(t).reason for t in off_topic}
+    assert reasons <= {"no_meaningful_token", "out_of_domain", "below_threshold", "intent"}
+    assert "out_of_domain" in reasons and "no_meaningful_token" in reasons
+    assert intent_bot.decide("hola, buenas tardes")[::2] == ("saludo", "intent")
     texts, labels = load_heldout(intents=intents)
     assert intent_bot.evaluate(texts, labels) >= 0.9  # the in-domain paraphrases still get answered
     right = [intent_bot.predict_intent(t)[0] == intents.names[y] for t, y in zip(texts, labels)]

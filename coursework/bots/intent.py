@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import random
+from typing import NamedTuple
 
 import numpy as np
 
@@ -89,6 +90,14 @@ def build_intent_model(vocabulary_size: int, n_intents: int, hidden: int = 64,
         keras.layers.Dropout(dropout, name="dropout"),
         keras.layers.Dense(n_intents, activation="softmax", name="intent"),
     ], name="intent_classifier")
+
+
+class Decision(NamedTuple):
+    """What :meth:`IntentBot.decide` concluded about a message."""
+
+    intent: str | None
+    confidence: float
+    reason: str
 
 
 class IntentBot(Bot):
@@ -211,19 +220,28 @@ class IntentBot(Bot):
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def predict_intent(self, text: str) -> tuple[str | None, float]:
-        """``(intent, confidence)``; intent is ``None`` (the fallback) when the message shares no
-        meaningful token with the patterns (confidence 0), when the best class is the off-topic one
-        (its confidence), or below the threshold."""
+    def decide(self, text: str) -> Decision:
+        """The bot's decision on one message, with the reason: ``"intent"`` (answered),
+        ``"no_meaningful_token"`` (confidence 0), ``"out_of_domain"`` (the off-topic class won; its
+        confidence) or ``"below_threshold"`` (the best intent's confidence)."""
         message = check_message(text)
         if not self.shares_meaningful_token(message):
-            return None, 0.0
+            return Decision(None, 0.0, "no_meaningful_token")
         probs = self.predict_proba([message])[0]
         best = int(probs.argmax())
         confidence = float(probs[best])
-        if best >= len(self.intents.names) or confidence < self.threshold:
-            return None, confidence
-        return self.intents.names[best], confidence
+        if best >= len(self.intents.names):
+            return Decision(None, confidence, "out_of_domain")
+        if confidence < self.threshold:
+            return Decision(None, confidence, "below_threshold")
+        return Decision(self.intents.names[best], confidence, "intent")
+
+    def predict_intent(self, text: str) -> tuple[str | None, float]:
+        """``(intent, confidence)``; intent is ``None`` (the fallback) when the message shares no
+        meaningful token with the patterns (confidence 0), when the best class is the off-topic one
+        (its confidence), or below the threshold (see :meth:`decide`)."""
+        decision = self.decide(text)
+        return decision.intent, decision.confidence
 
     def reply(self, text: str) -> str:
         """One of the intent's replies, or the fallback.
