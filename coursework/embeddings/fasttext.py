@@ -17,8 +17,8 @@ from coursework.embeddings.word2vec import check_sentences, epoch_logger
 
 def train_fasttext(sentences: Sequence[Sequence[str]], sg: bool = False, vector_size: int = 100,
                    window: int = 5, min_count: int = 5, epochs: int = 10, min_n: int = 3,
-                   max_n: int = 6, negative: int = 5, workers: int = 2, seed: int = 42,
-                   progress: bool = True):
+                   max_n: int = 6, bucket: int = 200_000, negative: int = 5, workers: int = 2,
+                   seed: int = 42, progress: bool = True):
     """Train gensim FastText (CBOW or skip-gram over words *and* their character n-grams of
     ``min_n``..``max_n`` letters), printing one line per epoch when ``progress``. Returns the
     ``FastText`` model; ``model.wv[word]`` works for any word made of letters, seen or not.
@@ -31,7 +31,7 @@ def train_fasttext(sentences: Sequence[Sequence[str]], sg: bool = False, vector_
     label = "FastText skip-gram" if sg else "FastText CBOW"
     return FastText(sentences=[list(s) for s in sentences], sg=int(bool(sg)), vector_size=vector_size,
                     window=window, min_count=min_count, epochs=epochs, min_n=min_n, max_n=max_n,
-                    negative=negative, workers=workers, seed=seed,
+                    bucket=bucket, negative=negative, workers=workers, seed=seed,
                     callbacks=[epoch_logger(label, epochs, progress)])
 
 

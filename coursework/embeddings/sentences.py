@@ -46,9 +46,10 @@ def fit_idf(texts: Sequence[str]) -> dict[str, float]:
 
 def sentence_vectors(keyed_vectors, texts: Sequence[str], idf: Mapping[str, float] | None = None
                      ) -> np.ndarray:
-    """One row per text: the mean of its words' vectors, or, with ``idf``, the IDF-weighted mean
-    (``Σ idf(w)·v(w) / Σ idf(w)``; a word missing from ``idf`` gets the largest IDF: it is rarer
-    than every word seen).
+    """One row per text: the mean of its words' vectors, or, with ``idf``, the TF-IDF-weighted mean
+    (``Σ idf(w)·v(w) / Σ idf(w)`` over the word occurrences, so a word's total weight is its count
+    in the text × its IDF; a word missing from ``idf`` gets the largest IDF: it is rarer than every
+    word seen).
 
     Raises:
         TypeError: if ``texts`` is a single string.
