@@ -36,7 +36,8 @@ from coursework.text import SKLEARN_TOKEN_PATTERN, Vocabulary, sklearn_tokenize
 __all__ = ["IDF_VARIANTS", "SKLEARN_TOKEN_PATTERN", "align_columns", "build_vocabulary",
            "compare_classifiers", "cosine_similarity", "count_matrix", "document_frequency",
            "inverse_document_frequency", "l2_normalize", "load_news_by_source", "most_similar",
-           "nearest_neighbour_predict", "nearest_words", "one_hot", "one_hot_tokens", "term_frequency", "tfidf", "tokenize"]
+           "nearest_neighbour_predict", "nearest_words", "one_hot", "one_hot_tokens", "term_frequency",
+           "tfidf", "tokenize"]
 
 IDF_VARIANTS = ("classic", "sklearn", "sklearn-raw", "keras")
 

@@ -6,8 +6,11 @@ import pytest
 from coursework.bots.base import Bot
 from coursework.bots.intent import IntentBot, bot_tokens, meaningful_tokens
 from coursework.bots.retrieval import RetrievalBot
-from coursework.datasets.dialogue import (load_chitchat_pairs, load_spanish_chatterbot_conversations,
-                                          load_spanish_chatterbot_pairs)
+from coursework.datasets.dialogue import (
+    load_chitchat_pairs,
+    load_spanish_chatterbot_conversations,
+    load_spanish_chatterbot_pairs,
+)
 from coursework.datasets.intents import load_heldout, load_heldout_out_of_domain, load_intents
 
 
@@ -90,7 +93,8 @@ def test_intent_bot_replies_and_falls_back(intent_bot):
 
 @pytest.mark.parametrize("bad, error, fragment", [
     ("", ValueError, "Mensaje vacío"), ("   ", ValueError, "Mensaje vacío"),
-    ("a" * 10_001, ValueError, "demasiado largo: 10.001"), (None, TypeError, "texto"), (123, TypeError, "texto"),
+    ("a" * 10_001, ValueError, "demasiado largo: 10.001"), (None, TypeError, "texto"),
+    (123, TypeError, "texto"),
 ])
 def test_intent_bot_bad_input_is_a_clear_error(intent_bot, bad, error, fragment):
     with pytest.raises(error, match=fragment):
@@ -172,8 +176,8 @@ def test_out_of_domain_examples_are_read_from_the_intents_file(tmp_path):
     intents = load_intents()
     assert len(intents.out_of_domain) >= 20
     plain = tmp_path / "plain.yaml"
-    plain.write_text("intents:\n  a:\n    patterns: [hola]\n    responses: [hola]\n  b:\n    patterns: [chau]\n"
-                     "    responses: [chau]\n", encoding="utf-8")
+    plain.write_text("intents:\n  a:\n    patterns: [hola]\n    responses: [hola]\n"
+                     "  b:\n    patterns: [chau]\n    responses: [chau]\n", encoding="utf-8")
     assert load_intents(plain).out_of_domain == ()
     assert IntentBot(intents=load_intents(plain)).n_classes == 2
     with pytest.raises(ValueError, match="out_of_domain"):

@@ -6,10 +6,19 @@ import numpy as np
 import pytest
 
 from coursework import embeddings
-from coursework.embeddings import (EmbeddingCoverage, build_embedding_matrix, evaluate_analogies,
-                                   evaluate_similarity, load_glove, load_glove_text,
-                                   load_word2vec_binary, project_words, sentences_from_texts, tokenize,
-                                   train_word2vec)
+from coursework.embeddings import (
+    EmbeddingCoverage,
+    build_embedding_matrix,
+    evaluate_analogies,
+    evaluate_similarity,
+    load_glove,
+    load_glove_text,
+    load_word2vec_binary,
+    project_words,
+    sentences_from_texts,
+    tokenize,
+    train_word2vec,
+)
 
 
 def _write_glove(path, rows, opener=open, header=None):
@@ -276,7 +285,8 @@ def test_training_prints_one_line_per_epoch_and_nothing_on_stderr(capsys):
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert [line.split(" - ")[0] for line in lines] == [
-        "CBOW época 1/3", "CBOW época 2/3", "CBOW época 3/3", "FastText CBOW época 1/2", "FastText CBOW época 2/2"]
+        "CBOW época 1/3", "CBOW época 2/3", "CBOW época 3/3",
+        "FastText CBOW época 1/2", "FastText CBOW época 2/2"]
     assert "pérdida" in lines[0] and captured.err == ""
     train_word2vec(_topic_sentences(60), vector_size=4, min_count=1, epochs=2, progress=False)
     assert capsys.readouterr().out == ""

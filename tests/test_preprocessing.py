@@ -2,9 +2,19 @@
 
 import pytest
 
-from coursework.preprocessing import (NUMBER_TOKEN, handle_numbers, lemmatize, pipeline_steps,
-                                      pipeline_table, preprocess, remove_stop_words, spanish_stop_words,
-                                      stem, strip_accents, tokenize)
+from coursework.preprocessing import (
+    NUMBER_TOKEN,
+    handle_numbers,
+    lemmatize,
+    pipeline_steps,
+    pipeline_table,
+    preprocess,
+    remove_stop_words,
+    spanish_stop_words,
+    stem,
+    strip_accents,
+    tokenize,
+)
 
 
 def test_strip_accents_keeps_enye_only_when_asked():

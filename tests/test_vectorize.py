@@ -5,10 +5,22 @@ import pytest
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
 
-from coursework.vectorize import (align_columns, build_vocabulary, compare_classifiers, cosine_similarity,
-                                  count_matrix, inverse_document_frequency, most_similar,
-                                  nearest_neighbour_predict, nearest_words, one_hot, one_hot_tokens,
-                                  term_frequency, tfidf, tokenize)
+from coursework.vectorize import (
+    align_columns,
+    build_vocabulary,
+    compare_classifiers,
+    cosine_similarity,
+    count_matrix,
+    inverse_document_frequency,
+    most_similar,
+    nearest_neighbour_predict,
+    nearest_words,
+    one_hot,
+    one_hot_tokens,
+    term_frequency,
+    tfidf,
+    tokenize,
+)
 
 DOCS = ["que dia es hoy", "martes el dia de hoy es martes", "martes muchas gracias"]
 SPANISH = ["El niño comió una manzana.", "La niña comió dos manzanas y una pera.",
@@ -22,7 +34,8 @@ def test_vocabulary_and_counts_equal_count_vectorizer(docs):
     vocab = build_vocabulary(docs)
     assert vocab == reference.vocabulary_
     np.testing.assert_array_equal(count_matrix(docs, vocab), expected)
-    np.testing.assert_array_equal(one_hot(docs, vocab), CountVectorizer(binary=True).fit_transform(docs).toarray())
+    binary = CountVectorizer(binary=True).fit_transform(docs).toarray()
+    np.testing.assert_array_equal(one_hot(docs, vocab), binary)
 
 
 @pytest.mark.parametrize("docs", [DOCS, SPANISH])
@@ -124,7 +137,8 @@ def test_nearest_neighbour_predict_equals_sklearn_1nn_cosine_dense_and_sparse():
     reference = KNeighborsClassifier(n_neighbors=1, metric="cosine", algorithm="brute").fit(x_train, labels)
     expected = list(reference.predict(x_test[1:]))
     assert nearest_neighbour_predict(x_train, labels, x_test[1:]) == expected
-    assert nearest_neighbour_predict(csr_matrix(x_train), labels, csr_matrix(x_test[1:]), batch_size=7) == expected
+    sparse = nearest_neighbour_predict(csr_matrix(x_train), labels, csr_matrix(x_test[1:]), batch_size=7)
+    assert sparse == expected
     # a test row equal to a training row gets that row's label, even when its class centroid is elsewhere
     assert nearest_neighbour_predict(x_train, labels, x_train[[5, 17]]) == [labels[5], labels[17]]
     with pytest.raises(ValueError, match="labels"):

@@ -25,6 +25,7 @@ Example:
 
 from coursework.embeddings.fasttext import has_vector, train_fasttext, unseen_word_neighbours
 from coursework.embeddings.matrix import EmbeddingCoverage, build_embedding_matrix
+from coursework.embeddings.sentences import fit_idf, sentence_vectors
 from coursework.embeddings.vectors import (
     GLOVE_FILES,
     GLOVE_PACKAGE,
@@ -32,7 +33,6 @@ from coursework.embeddings.vectors import (
     load_glove_text,
     load_word2vec_binary,
 )
-from coursework.embeddings.sentences import fit_idf, sentence_vectors
 from coursework.embeddings.word2vec import (
     evaluate_analogies,
     evaluate_similarity,
