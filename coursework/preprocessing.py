@@ -1,10 +1,10 @@
-"""Spanish text preprocessing for class 2: normalise, tokenise, drop stop words, stem.
+"""Spanish text preprocessing for class 2: normalise, tokenise, drop stop words, stem or lemmatise.
 
 Every step is a small function so the notebook can show a sentence going through each one
 (:func:`pipeline_steps`). Everything works offline: the stop-word list comes from the ``stop-words``
-package (652 Spanish words, shipped inside the wheel) and stemming is NLTK's Snowball Spanish stemmer
-(pure Python, no ``nltk.download``). There is no lemmatiser: no PyPI package ships a Spanish
-lemma table that works without downloading a model.
+package (652 Spanish words, shipped inside the wheel), stemming is NLTK's Snowball Spanish stemmer
+(pure Python, no ``nltk.download``) and lemmatisation is ``simplemma``'s Spanish lemma dictionary
+(shipped inside its wheel, no download).
 
 Example:
     >>> preprocess("¡Mañana NO iré al pingüinario, 2 veces!")
@@ -22,7 +22,8 @@ import unicodedata
 from coursework.text import NUMBER_TOKEN, as_text, word_tokenize
 
 __all__ = ["NUMBER_MODES", "NUMBER_TOKEN", "handle_numbers", "pipeline_steps", "pipeline_table", "preprocess",
-           "remove_stop_words", "spanish_stop_words", "stem", "stem_word", "strip_accents", "tokenize"]
+           "lemmatize", "lemmatize_word", "remove_stop_words", "spanish_stop_words", "stem", "stem_word",
+           "strip_accents", "tokenize"]
 
 NUMBER_MODES = ("keep", "remove", "token")
 
@@ -135,10 +136,41 @@ def stem(tokens: list[str]) -> list[str]:
     return [stem_word(t) for t in tokens]
 
 
+@functools.lru_cache(maxsize=100_000)
+def lemmatize_word(word: str) -> str:
+    """Dictionary form of one Spanish word (``simplemma``'s offline Spanish table), lowercase.
+
+    Unknown words, ``<num>`` and words over 40 characters come back lowercased. The table is
+    written with accents: ``"corrió"`` → ``"correr"``, but ``"corrio"`` is unknown.
+    """
+    if word == NUMBER_TOKEN or len(word) > MAX_STEM_LENGTH:
+        return word.lower()
+    try:
+        import simplemma
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ModuleNotFoundError("Spanish lemmas need the 'simplemma' package: pip install simplemma"
+                                  ) from exc
+    return simplemma.lemmatize(word, lang="es").lower()
+
+
+def lemmatize(tokens: list[str]) -> list[str]:
+    """Spanish lemmas (dictionary forms) of the tokens, lowercase; see :func:`lemmatize_word`.
+
+    Example:
+        >>> lemmatize(["corrió", "canciones", "niños", "fuimos"])
+        ['correr', 'canción', 'niño', 'ir']
+    """
+    return [lemmatize_word(t) for t in tokens]
+
+
 def preprocess(text: str, *, lowercase: bool = True, accents: bool = False, keep_enye: bool = True,
                numbers: str = "token", keep_punctuation: bool = False, stop_words: bool = True,
-               stemming: bool = True) -> list[str]:
+               stemming: bool = True, lemmas: bool = False) -> list[str]:
     """The whole pipeline: lowercase → strip accents → numbers → tokens → stop words → stems.
+
+    With ``lemmas=True`` (and ``stemming=False``) the words are lemmatised instead of stemmed; the
+    lemma table needs the accents, so they are stripped *after* lemmatising:
+    lowercase → numbers → tokens → stop words → lemmas → strip accents.
 
     Args:
         text: the text; an empty or blank one gives ``[]``.
@@ -149,29 +181,35 @@ def preprocess(text: str, *, lowercase: bool = True, accents: bool = False, keep
         keep_punctuation: keep ``¿ ¡ , .`` etc. as tokens.
         stop_words: drop Spanish stop words.
         stemming: Snowball Spanish stems.
+        lemmas: ``simplemma`` Spanish lemmas (needs ``stemming=False``).
 
     Raises:
         TypeError: if ``text`` is not a string.
-        ValueError: if ``numbers`` is not one of the modes.
+        ValueError: if ``numbers`` is not one of the modes, or both ``stemming`` and ``lemmas``.
 
     Example:
         >>> preprocess("Los niños comían 3 manzanas", stemming=False)
         ['niños', 'comian', '<num>', 'manzanas']
+        >>> preprocess("Los niños comían 3 manzanas", stemming=False, lemmas=True)
+        ['niño', 'comer', '<num>', 'manzana']
     """
     return _run(text, lowercase, accents, keep_enye, numbers, keep_punctuation, stop_words,
-                stemming)[-1][1]
+                stemming, lemmas)[-1][1]
 
 
 def _run(text, lowercase=True, accents=False, keep_enye=True, numbers="token",
-         keep_punctuation=False, stop_words=True, stemming=True) -> list[tuple[str, object]]:
+         keep_punctuation=False, stop_words=True, stemming=True, lemmas=False
+         ) -> list[tuple[str, object]]:
     text = as_text(text)
     if numbers not in NUMBER_MODES:
         raise ValueError(f"numbers must be one of {', '.join(NUMBER_MODES)}, got {numbers!r}.")
+    if stemming and lemmas:
+        raise ValueError("Choose stems or lemmas, not both: pass stemming=False with lemmas=True.")
     steps: list[tuple[str, object]] = [("original", text)]
     if lowercase:
         text = text.lower()
         steps.append(("minúsculas", text))
-    if not accents:
+    if not accents and not lemmas:
         text = strip_accents(text, keep_enye=keep_enye)
         steps.append(("sin tildes" + (" (con ñ)" if keep_enye else ""), text))
     if numbers != "keep":
@@ -181,12 +219,18 @@ def _run(text, lowercase=True, accents=False, keep_enye=True, numbers="token",
     steps.append(("tokens" + (" (con puntuación)" if keep_punctuation else " (sin puntuación)"),
                   tokens))
     if stop_words:
-        stop = spanish_stop_words(strip=not accents, keep_enye=keep_enye)
+        stop = spanish_stop_words(strip=not accents and not lemmas, keep_enye=keep_enye)
         tokens = remove_stop_words(tokens, stop)
         steps.append(("sin stop words", tokens))
     if stemming:
         tokens = stem(tokens)
         steps.append(("raíces (Snowball)", tokens))
+    if lemmas:
+        tokens = lemmatize(tokens)
+        steps.append(("lemas (simplemma)", tokens))
+        if not accents:
+            tokens = [strip_accents(t, keep_enye=keep_enye) for t in tokens]
+            steps.append(("sin tildes" + (" (con ñ)" if keep_enye else ""), tokens))
     return steps
 
 

@@ -36,7 +36,8 @@ from coursework.text import SKLEARN_TOKEN_PATTERN, Vocabulary, sklearn_tokenize
 __all__ = ["IDF_VARIANTS", "SKLEARN_TOKEN_PATTERN", "align_columns", "build_vocabulary",
            "compare_classifiers", "cosine_similarity", "count_matrix", "document_frequency",
            "inverse_document_frequency", "l2_normalize", "load_news_by_source", "most_similar",
-           "nearest_words", "one_hot", "one_hot_tokens", "term_frequency", "tfidf", "tokenize"]
+           "nearest_neighbour_predict", "nearest_words", "one_hot", "one_hot_tokens", "term_frequency",
+           "tfidf", "tokenize"]
 
 IDF_VARIANTS = ("classic", "sklearn", "sklearn-raw", "keras")
 
@@ -258,13 +259,53 @@ def load_news_by_source(min_words: int = 50):
     return text[keep].tolist(), source[keep].tolist()
 
 
+def nearest_neighbour_predict(x_train, train_labels: Sequence, x_test, batch_size: int = 512) -> list:
+    """1-nearest-neighbour ("prototype" = every training document) classifier by cosine similarity:
+    each test row gets the label of the most similar training row (the first one on ties).
+
+    Equals ``KNeighborsClassifier(n_neighbors=1, metric="cosine")``. Works with dense arrays and
+    SciPy sparse matrices; the test rows are compared in batches of ``batch_size``.
+
+    Example:
+        >>> x_train = np.array([[1.0, 0.0], [0.0, 1.0]])
+        >>> nearest_neighbour_predict(x_train, ["a", "b"], np.array([[3.0, 1.0], [0.1, 2.0]]))
+        ['a', 'b']
+    """
+    if x_train.shape[0] != len(train_labels):
+        raise ValueError(f"{x_train.shape[0]} training rows but {len(train_labels)} labels.")
+    if x_train.shape[0] == 0:
+        raise ValueError("No training rows: the classifier needs at least one example.")
+    labels = list(train_labels)
+    train = _row_normalized(x_train)
+    predictions = []
+    for start in range(0, x_test.shape[0], batch_size):
+        scores = _row_normalized(x_test[start:start + batch_size]) @ train.T
+        scores = scores.toarray() if hasattr(scores, "toarray") else np.asarray(scores)
+        predictions.extend(labels[i] for i in scores.argmax(axis=1))
+    return predictions
+
+
+def _row_normalized(matrix):
+    """Rows scaled to unit L2 norm, keeping a sparse matrix sparse (zero rows stay zero)."""
+    if hasattr(matrix, "multiply"):
+        from scipy.sparse import diags
+
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1))).ravel()
+        inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        return diags(inverse) @ matrix
+    return l2_normalize(matrix)
+
+
 def compare_classifiers(train_texts, train_labels, test_texts, test_labels, *,
                         max_features: int | None = 20_000, min_df: int = 2) -> dict[str, float]:
     """Macro-F1 on the test texts of: the majority class, Multinomial and Complement Naive Bayes
-    on counts-based TF-IDF, and a nearest-centroid ("prototype") classifier on L2 TF-IDF (cosine).
+    on counts-based TF-IDF, a nearest-centroid classifier (one prototype per class, the mean of its
+    L2 TF-IDF rows) and a 1-nearest-neighbour classifier (every training text is a prototype,
+    :func:`nearest_neighbour_predict`, cosine).
 
     Returns:
-        ``{"majority": …, "multinomial_nb": …, "complement_nb": …, "nearest_centroid": …}``.
+        ``{"majority": …, "multinomial_nb": …, "complement_nb": …, "nearest_centroid": …,
+        "nearest_neighbour": …}``.
     """
     from sklearn.dummy import DummyClassifier
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -285,4 +326,6 @@ def compare_classifiers(train_texts, train_labels, test_texts, test_labels, *,
     for name, model in models.items():
         model.fit(x_train, train_labels)
         scores[name] = float(f1_score(test_labels, model.predict(x_test), average="macro"))
+    predictions = nearest_neighbour_predict(x_train, train_labels, x_test)
+    scores["nearest_neighbour"] = float(f1_score(test_labels, predictions, average="macro"))
     return scores

@@ -4,11 +4,14 @@ import numpy as np
 import pytest
 
 from coursework.bots.base import Bot
-from coursework.bots.intent import IntentBot, bot_tokens
+from coursework.bots.intent import IntentBot, bot_tokens, meaningful_tokens
 from coursework.bots.retrieval import RetrievalBot
-from coursework.datasets.dialogue import (load_chitchat_pairs, load_spanish_chatterbot_conversations,
-                                          load_spanish_chatterbot_pairs)
-from coursework.datasets.intents import load_heldout, load_intents
+from coursework.datasets.dialogue import (
+    load_chitchat_pairs,
+    load_spanish_chatterbot_conversations,
+    load_spanish_chatterbot_pairs,
+)
+from coursework.datasets.intents import load_heldout, load_heldout_out_of_domain, load_intents
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +92,9 @@ def test_intent_bot_replies_and_falls_back(intent_bot):
 
 
 @pytest.mark.parametrize("bad, error, fragment", [
-    ("", ValueError, "Empty message"), ("   ", ValueError, "Empty message"),
-    ("a" * 10_001, ValueError, "too long"), (None, TypeError, "string"), (123, TypeError, "string"),
+    ("", ValueError, "Mensaje vacío"), ("   ", ValueError, "Mensaje vacío"),
+    ("a" * 10_001, ValueError, "demasiado largo: 10.001"), (None, TypeError, "texto"),
+    (123, TypeError, "texto"),
 ])
 def test_intent_bot_bad_input_is_a_clear_error(intent_bot, bad, error, fragment):
     with pytest.raises(error, match=fragment):
@@ -98,12 +102,12 @@ def test_intent_bot_bad_input_is_a_clear_error(intent_bot, bad, error, fragment)
 
 
 def test_untrained_bot_and_mismatched_model_are_clear_errors(intent_bot, tmp_path):
-    with pytest.raises(RuntimeError, match="not trained"):
+    with pytest.raises(RuntimeError, match="no está entrenado"):
         IntentBot().reply("hola")
     small = load_intents()
     small = type(small)(patterns=dict(list(small.patterns.items())[:2]),
                         responses=small.responses, fallback="?")
-    with pytest.raises(ValueError, match="words and"):
+    with pytest.raises(ValueError, match="palabras y"):
         IntentBot(intents=small).use_model(intent_bot.model)
     with pytest.raises(ValueError, match="threshold"):
         IntentBot(threshold=1.5)
@@ -117,6 +121,67 @@ def test_intent_model_round_trip(intent_bot, tmp_path):
     restored = IntentBot().use_model(keras.saving.load_model(path))
     texts, _ = load_heldout(intents=intent_bot.intents)
     np.testing.assert_allclose(restored.predict_proba(texts), intent_bot.predict_proba(texts), atol=1e-6)
+
+
+def test_only_meaningful_tokens_tie_a_message_to_the_intents(intent_bot):
+    assert meaningful_tokens(["a", "y", "o", "de", "mi", "que", "<num>", "clas", "hor"]) == {"clas", "hor"}
+    for text in ("a", "a y o", "de la que", "mi a de", "y o a e", "123"):
+        assert not intent_bot.shares_meaningful_token(text), text
+        assert intent_bot.predict_intent(text) == (None, 0.0)
+    # a pattern made only of stop words is still reachable when the message contains all of it
+    assert intent_bot.shares_meaningful_token("¿qué tal?")
+    assert intent_bot.predict_intent("¿qué tal?")[0] == "saludo"
+    assert intent_bot.shares_meaningful_token("¿a qué hora es la clase?")
+
+
+def test_random_byte_strings_get_the_fallback(intent_bot):
+    import random
+
+    rng = random.Random(0)
+    noise = [bytes(rng.randrange(32, 256) for _ in range(rng.randrange(3, 30))).decode("latin-1")
+             for _ in range(50)]
+    noise += ["a b c d e f g", "x y z a o u", "hola" + "ñ" * 5 + " q w e r t y"]
+    answered = [t for t in noise if intent_bot.predict_intent(t)[0] is not None]
+    assert answered == []
+
+
+def test_out_of_domain_class_rejects_heldout_off_topic_messages_better_than_the_plain_bot(intent_bot):
+    from coursework.recipes.intent_bot import settings_for
+
+    intents = intent_bot.intents
+    off_topic = load_heldout_out_of_domain()
+    assert len(off_topic) >= 20 and not set(off_topic) & set(intents.out_of_domain)
+    assert intent_bot.n_classes == len(intents.names) + 1
+    settings = settings_for("ci")
+    plain = IntentBot(intents=intents, threshold=settings.threshold, hidden=settings.hidden, seed=42,
+                      out_of_domain=False).fit(epochs=settings.epochs, batch_size=settings.batch_size,
+                                               learning_rate=settings.learning_rate, verbose=0)
+    assert plain.n_classes == len(intents.names)
+
+    def answered(bot):
+        return sum(bot.predict_intent(t)[0] is not None for t in off_topic) / len(off_topic)
+
+    assert answered(intent_bot) <= 0.1 and answered(plain) >= 0.5
+    reasons = {intent_bot.decide(t).reason for t in off_topic}
+    assert reasons <= {"no_meaningful_token", "out_of_domain", "below_threshold", "intent"}
+    assert "out_of_domain" in reasons and "no_meaningful_token" in reasons
+    assert intent_bot.decide("hola, buenas tardes")[::2] == ("saludo", "intent")
+    texts, labels = load_heldout(intents=intents)
+    assert intent_bot.evaluate(texts, labels) >= 0.9  # the in-domain paraphrases still get answered
+    right = [intent_bot.predict_intent(t)[0] == intents.names[y] for t, y in zip(texts, labels)]
+    assert np.mean(right) >= 0.9
+
+
+def test_out_of_domain_examples_are_read_from_the_intents_file(tmp_path):
+    intents = load_intents()
+    assert len(intents.out_of_domain) >= 20
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("intents:\n  a:\n    patterns: [hola]\n    responses: [hola]\n"
+                     "  b:\n    patterns: [chau]\n    responses: [chau]\n", encoding="utf-8")
+    assert load_intents(plain).out_of_domain == ()
+    assert IntentBot(intents=load_intents(plain)).n_classes == 2
+    with pytest.raises(ValueError, match="out_of_domain"):
+        load_heldout_out_of_domain(plain)
 
 
 # -- retrieval bot --------------------------------------------------------------------------
@@ -133,11 +198,11 @@ def test_retrieval_bot_fallback_and_bad_input(retrieval_bot):
     for unknown in ("¿¡!?...", "xyzzy qwerty", "x" * 10_000):
         match = retrieval_bot.respond(unknown)
         assert match.reply == retrieval_bot.fallback and match.statement is None
-    with pytest.raises(ValueError, match="Empty message"):
+    with pytest.raises(ValueError, match="Mensaje vacío"):
         retrieval_bot.reply("")
-    with pytest.raises(TypeError, match="string"):
+    with pytest.raises(TypeError, match="texto"):
         retrieval_bot.reply(["hola"])
-    with pytest.raises(ValueError, match="too long"):
+    with pytest.raises(ValueError, match="demasiado largo"):
         retrieval_bot.reply("a " * 6_000)
 
 
@@ -146,7 +211,7 @@ def test_retrieval_bot_on_custom_pairs_and_threshold():
                        threshold=0.2)
     assert bot.reply("¿te gusta el cafe?") == "a mí también"
     assert bot.most_similar("lluvia", k=1)[0][0] == "odio la lluvia"
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(ValueError, match="al menos un par"):
         RetrievalBot([])
 
 

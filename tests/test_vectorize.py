@@ -5,9 +5,22 @@ import pytest
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
 
-from coursework.vectorize import (align_columns, build_vocabulary, cosine_similarity, count_matrix,
-                                  inverse_document_frequency, most_similar, nearest_words, one_hot,
-                                  one_hot_tokens, term_frequency, tfidf, tokenize)
+from coursework.vectorize import (
+    align_columns,
+    build_vocabulary,
+    compare_classifiers,
+    cosine_similarity,
+    count_matrix,
+    inverse_document_frequency,
+    most_similar,
+    nearest_neighbour_predict,
+    nearest_words,
+    one_hot,
+    one_hot_tokens,
+    term_frequency,
+    tfidf,
+    tokenize,
+)
 
 DOCS = ["que dia es hoy", "martes el dia de hoy es martes", "martes muchas gracias"]
 SPANISH = ["El niño comió una manzana.", "La niña comió dos manzanas y una pera.",
@@ -21,7 +34,8 @@ def test_vocabulary_and_counts_equal_count_vectorizer(docs):
     vocab = build_vocabulary(docs)
     assert vocab == reference.vocabulary_
     np.testing.assert_array_equal(count_matrix(docs, vocab), expected)
-    np.testing.assert_array_equal(one_hot(docs, vocab), CountVectorizer(binary=True).fit_transform(docs).toarray())
+    binary = CountVectorizer(binary=True).fit_transform(docs).toarray()
+    np.testing.assert_array_equal(one_hot(docs, vocab), binary)
 
 
 @pytest.mark.parametrize("docs", [DOCS, SPANISH])
@@ -108,3 +122,40 @@ def test_bad_inputs_are_clear_errors():
         inverse_document_frequency(np.ones((2, 2)), "bm25")
     with pytest.raises(KeyError, match="missing"):
         align_columns(np.ones((1, 1)), ["a"], ["b"])
+
+
+def test_nearest_neighbour_predict_equals_sklearn_1nn_cosine_dense_and_sparse():
+    from scipy.sparse import csr_matrix
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(0)
+    x_train = rng.random((40, 12)) * (rng.random((40, 12)) > 0.5)
+    x_test = rng.random((25, 12)) * (rng.random((25, 12)) > 0.5)
+    x_test[0] = 0.0  # a zero row still gets a label (the first training row's, as sklearn's)
+    x_train[x_train.sum(axis=1) == 0, 0] = 1.0
+    labels = [f"c{i % 3}" for i in range(40)]
+    reference = KNeighborsClassifier(n_neighbors=1, metric="cosine", algorithm="brute").fit(x_train, labels)
+    expected = list(reference.predict(x_test[1:]))
+    assert nearest_neighbour_predict(x_train, labels, x_test[1:]) == expected
+    sparse = nearest_neighbour_predict(csr_matrix(x_train), labels, csr_matrix(x_test[1:]), batch_size=7)
+    assert sparse == expected
+    # a test row equal to a training row gets that row's label, even when its class centroid is elsewhere
+    assert nearest_neighbour_predict(x_train, labels, x_train[[5, 17]]) == [labels[5], labels[17]]
+    with pytest.raises(ValueError, match="labels"):
+        nearest_neighbour_predict(x_train, labels[:-1], x_test)
+
+
+def test_compare_classifiers_reports_centroid_and_nearest_neighbour_above_majority():
+    topics = {"deporte": "partido gol equipo liga jugador", "cocina": "receta horno sal harina olla",
+              "clima": "lluvia viento nube tormenta sol"}
+    rng = np.random.default_rng(1)
+    texts, labels = [], []
+    for label, words in topics.items():
+        for _ in range(20):
+            texts.append(" ".join(rng.choice(words.split(), size=6)))
+            labels.append(label)
+    scores = compare_classifiers(texts[::2], labels[::2], texts[1::2], labels[1::2], min_df=1)
+    assert set(scores) == {"majority", "multinomial_nb", "complement_nb", "nearest_centroid",
+                           "nearest_neighbour"}
+    assert scores["nearest_neighbour"] == 1.0 and scores["nearest_centroid"] == 1.0
+    assert scores["majority"] < 0.3

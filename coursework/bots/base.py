@@ -38,10 +38,11 @@ def check_message(text, max_chars: int = MAX_MESSAGE_CHARS) -> str:
         ValueError: if it is empty / blank or longer than ``max_chars`` characters.
     """
     if not isinstance(text, str):
-        raise TypeError(f"A message must be a string, got {type(text).__name__}.")
+        raise TypeError(f"El mensaje tiene que ser un texto (str), no {type(text).__name__}.")
     stripped = as_text(text).strip()
     if not stripped:
-        raise ValueError("Empty message: write something for the bot to answer.")
+        raise ValueError("Mensaje vacío: escribí algo para que el bot te responda.")
     if len(stripped) > max_chars:
-        raise ValueError(f"Message too long: {len(stripped):,} characters (maximum {max_chars:,}).")
+        raise ValueError(f"Mensaje demasiado largo: {len(stripped):,} caracteres (máximo {max_chars:,})."
+                         .replace(",", "."))
     return stripped

@@ -3,8 +3,16 @@
 The message is preprocessed (lowercase, accents stripped keeping ñ, numbers → ``<num>``, Snowball
 stems; stop words are *kept*: in two- or three-word messages such as "¿qué tal?" they are the
 message), turned into a binary bag of words over the patterns' vocabulary, and classified by
-``Dense(64, relu) → Dropout → Dense(n_intents, softmax)``. Below ``threshold`` confidence, or when
-no word of the message is known, the bot answers the fallback reply.
+``Dense(64, relu) → Dropout → Dense(n_classes, softmax)``.
+
+The bot answers the fallback reply when
+
+- the message shares no *meaningful* token with the intents' patterns: one-letter tokens ("a", "y",
+  "o") and Spanish stop words ("de", "mi", "que") do not count, unless the message contains every
+  token of a pattern made only of them ("¿qué tal?");
+- the network's best class is the hidden *out-of-domain* class, trained on the intents'
+  ``out_of_domain`` examples (off-topic messages) when the intents file has them;
+- the best intent's softmax confidence is below ``threshold``.
 
 Replies are computed with a NumPy forward pass over the trained weights (the same numbers as
 ``model.predict``, tested), which keeps one answer well under a millisecond instead of the tens
@@ -21,13 +29,14 @@ Example:
 from __future__ import annotations
 
 import random
+from typing import NamedTuple
 
 import numpy as np
 
 from coursework.bots.base import Bot, check_message
 from coursework.datasets.intents import Intents, load_intents
-from coursework.preprocessing import preprocess
-from coursework.text import Vocabulary
+from coursework.preprocessing import preprocess, spanish_stop_words, stem_word, strip_accents
+from coursework.text import NUMBER_TOKEN, Vocabulary
 
 # Preprocessing used by the bot: the class-2 pipeline without stop-word removal.
 BOT_PREPROCESSING = dict(lowercase=True, accents=False, keep_enye=True, numbers="token",
@@ -50,19 +59,45 @@ def build_vocabulary(texts: list[str]) -> Vocabulary:
     return Vocabulary.build([bot_tokens(text) for text in texts], order="alphabetical")
 
 
+def stop_stems() -> frozenset[str]:
+    """The Spanish stop words as the bot sees them (accents stripped, stemmed)."""
+    return frozenset(stem_word(strip_accents(word)) for word in spanish_stop_words())
+
+
+def meaningful_tokens(tokens) -> set[str]:
+    """The tokens that can tie a message to an intent: two or more characters, not a stop word,
+    not ``<num>``.
+
+    Example:
+        >>> sorted(meaningful_tokens(bot_tokens("¿A qué hora es la clase?")))
+        ['clas', 'hor']
+    """
+    stop = stop_stems()
+    return {t for t in tokens if len(t) >= 2 and t not in stop and t != NUMBER_TOKEN}
+
+
 def build_intent_model(vocabulary_size: int, n_intents: int, hidden: int = 64,
                        dropout: float = 0.3):
     """``Dense(hidden, relu) → Dropout → Dense(n_intents, softmax)`` over a bag of words."""
     import keras
 
     if vocabulary_size < 1 or n_intents < 2:
-        raise ValueError(f"Need a vocabulary (got {vocabulary_size}) and ≥ 2 intents (got {n_intents}).")
+        raise ValueError(f"Hace falta un vocabulario (hay {vocabulary_size} palabras) y al menos 2 "
+                         f"intenciones (hay {n_intents}).")
     return keras.Sequential([
         keras.Input(shape=(vocabulary_size,), name="bag_of_words"),
         keras.layers.Dense(hidden, activation="relu", name="hidden"),
         keras.layers.Dropout(dropout, name="dropout"),
         keras.layers.Dense(n_intents, activation="softmax", name="intent"),
     ], name="intent_classifier")
+
+
+class Decision(NamedTuple):
+    """What :meth:`IntentBot.decide` concluded about a message."""
+
+    intent: str | None
+    confidence: float
+    reason: str
 
 
 class IntentBot(Bot):
@@ -73,23 +108,52 @@ class IntentBot(Bot):
         threshold: minimum softmax confidence to answer an intent; below it, the fallback.
         hidden: units of the hidden layer.
         seed: seeds the weights and the choice among an intent's replies.
+        out_of_domain: train the hidden off-topic class on ``intents.out_of_domain`` (when there
+            are examples) and require a meaningful token shared with the patterns. ``False`` gives
+            the plain classifier (every class an intent; any known token is enough), to compare.
     """
 
     name = "intent"
 
     def __init__(self, intents: Intents | None = None, threshold: float = 0.5, hidden: int = 64,
-                 seed: int = 42):
-        if not 0.0 <= float(threshold) <= 1.0:
-            raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}.")
+                 seed: int = 42, out_of_domain: bool = True):
+        if isinstance(threshold, bool) or not 0.0 <= float(threshold) <= 1.0:
+            raise ValueError(f"El umbral (threshold) tiene que estar entre 0 y 1, no {threshold!r}.")
         self.intents = load_intents() if intents is None else intents
         self.threshold = float(threshold)
         self.hidden = int(hidden)
         self.seed = int(seed)
+        self.out_of_domain = list(self.intents.out_of_domain) if out_of_domain else []
+        self.strict = bool(out_of_domain)
         texts, _ = self.intents.examples()
-        self.vocabulary = build_vocabulary(texts)
+        self.vocabulary = build_vocabulary(texts + self.out_of_domain)
+        pattern_tokens = [set(bot_tokens(text)) for text in texts]
+        self._meaningful = set().union(*(meaningful_tokens(tokens) for tokens in pattern_tokens))
+        self._stop_only_patterns = [tokens for tokens in pattern_tokens
+                                    if tokens and not meaningful_tokens(tokens)]
+        self._known = set().union(*pattern_tokens)
         self._rng = random.Random(self.seed)
         self.model = None
         self._weights = None
+
+    @property
+    def n_classes(self) -> int:
+        """Output size of the network: the intents, plus the off-topic class when trained with one."""
+        return len(self.intents.names) + (1 if self.out_of_domain else 0)
+
+    def training_examples(self) -> tuple[list[str], list[int]]:
+        """The intents' patterns and the off-topic examples (label ``len(intents.names)``)."""
+        texts, labels = self.intents.examples()
+        ood_label = len(self.intents.names)
+        return texts + self.out_of_domain, labels + [ood_label] * len(self.out_of_domain)
+
+    def shares_meaningful_token(self, text: str) -> bool:
+        """Whether the message has a token that ties it to the intents (see the module notes); with
+        ``out_of_domain=False``, whether it has any token of the patterns."""
+        tokens = set(bot_tokens(check_message(text)))
+        if not self.strict:
+            return bool(tokens & self._known)
+        return bool(tokens & self._meaningful) or any(p <= tokens for p in self._stop_only_patterns)
 
     # -- features ---------------------------------------------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -113,8 +177,8 @@ class IntentBot(Bot):
         from coursework.training import set_seed
 
         set_seed(self.seed)
-        texts, labels = self.intents.examples()
-        self.model = build_intent_model(len(self.vocabulary), len(self.intents.names), self.hidden)
+        texts, labels = self.training_examples()
+        self.model = build_intent_model(len(self.vocabulary), self.n_classes, self.hidden)
         self.model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                            loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         history = self.model.fit(self.encode(texts), np.asarray(labels), epochs=epochs,
@@ -129,11 +193,11 @@ class IntentBot(Bot):
         Raises:
             ValueError: if its input/output sizes do not match this bot's vocabulary/intents.
         """
-        expected = (len(self.vocabulary), len(self.intents.names))
+        expected = (len(self.vocabulary), self.n_classes)
         got = (model.input_shape[-1], model.output_shape[-1])
         if got != expected:
-            raise ValueError(f"The model expects {got[0]} words and {got[1]} intents; these intents "
-                             f"need {expected[0]} words and {expected[1]} intents.")
+            raise ValueError(f"El modelo espera {got[0]} palabras y {got[1]} clases; estas intenciones "
+                             f"necesitan {expected[0]} palabras y {expected[1]} clases.")
         self.model = model
         self._cache_weights()
         return self
@@ -148,7 +212,7 @@ class IntentBot(Bot):
     def predict_proba(self, texts) -> np.ndarray:
         """Softmax probabilities over intents, one row per text (NumPy forward pass)."""
         if self._weights is None:
-            raise RuntimeError("The bot is not trained: call fit() (or use_model()) first.")
+            raise RuntimeError("El bot no está entrenado: llamá primero a fit() (o a use_model()).")
         w1, b1, w2, b2 = self._weights
         hidden = np.maximum(self.encode(texts) @ w1 + b1, 0.0)
         logits = hidden @ w2 + b2
@@ -156,17 +220,28 @@ class IntentBot(Bot):
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def predict_intent(self, text: str) -> tuple[str | None, float]:
-        """``(intent, confidence)``; intent is ``None`` below the threshold or with no known word."""
+    def decide(self, text: str) -> Decision:
+        """The bot's decision on one message, with the reason: ``"intent"`` (answered),
+        ``"no_meaningful_token"`` (confidence 0), ``"out_of_domain"`` (the off-topic class won; its
+        confidence) or ``"below_threshold"`` (the best intent's confidence)."""
         message = check_message(text)
-        if not any(token in self.vocabulary for token in bot_tokens(message)):
-            return None, 0.0
+        if not self.shares_meaningful_token(message):
+            return Decision(None, 0.0, "no_meaningful_token")
         probs = self.predict_proba([message])[0]
         best = int(probs.argmax())
         confidence = float(probs[best])
+        if best >= len(self.intents.names):
+            return Decision(None, confidence, "out_of_domain")
         if confidence < self.threshold:
-            return None, confidence
-        return self.intents.names[best], confidence
+            return Decision(None, confidence, "below_threshold")
+        return Decision(self.intents.names[best], confidence, "intent")
+
+    def predict_intent(self, text: str) -> tuple[str | None, float]:
+        """``(intent, confidence)``; intent is ``None`` (the fallback) when the message shares no
+        meaningful token with the patterns (confidence 0), when the best class is the off-topic one
+        (its confidence), or below the threshold (see :meth:`decide`)."""
+        decision = self.decide(text)
+        return decision.intent, decision.confidence
 
     def reply(self, text: str) -> str:
         """One of the intent's replies, or the fallback.
@@ -181,7 +256,8 @@ class IntentBot(Bot):
         return self._rng.choice(self.intents.responses[intent])
 
     def evaluate(self, texts: list[str], labels: list[int]) -> float:
-        """Intent accuracy of the arg-max (no threshold) on labelled texts."""
+        """Intent accuracy of the arg-max (no threshold) on labelled texts; a text whose arg-max is
+        the off-topic class counts as wrong."""
         if len(texts) != len(labels) or not texts:
-            raise ValueError("Need the same, non-zero number of texts and labels.")
+            raise ValueError("Hacen falta tantos textos como etiquetas, y al menos uno.")
         return float(np.mean(self.predict_proba(texts).argmax(axis=1) == np.asarray(labels)))

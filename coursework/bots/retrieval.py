@@ -56,9 +56,9 @@ class RetrievalBot(Bot):
             pairs = load_spanish_chatterbot_pairs()
         pairs = [(str(s), str(r)) for s, r in pairs if str(s).strip() and str(r).strip()]
         if not pairs:
-            raise ValueError("RetrievalBot needs at least one (statement, reply) pair.")
+            raise ValueError("El bot de recuperación necesita al menos un par (frase, respuesta).")
         if not 0.0 <= float(threshold) <= 1.0:
-            raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}.")
+            raise ValueError(f"El umbral (threshold) tiene que estar entre 0 y 1, no {threshold!r}.")
         self.statements = [s for s, _ in pairs]
         self.replies = [r for _, r in pairs]
         self.threshold = float(threshold)

@@ -20,7 +20,7 @@ import os
 
 from coursework.bots.base import Bot, check_message
 
-FALLBACK = "Perdón, no te entendí. (Sorry, I didn't get that.)"
+FALLBACK = "Perdón, no te entendí."
 
 
 class Seq2SeqBot(Bot):
@@ -45,9 +45,9 @@ class Seq2SeqBot(Bot):
             model = model.model
         self.translator = Seq2SeqTranslator(model, on_unknown="unk", on_long="truncate")
         if isinstance(beam_width, bool) or not isinstance(beam_width, int) or beam_width < 1:
-            raise ValueError(f"beam_width must be a positive integer, got {beam_width!r}.")
+            raise ValueError(f"beam_width tiene que ser un entero positivo, no {beam_width!r}.")
         if threshold is not None and not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}.")
+            raise ValueError(f"El umbral (threshold) tiene que estar entre 0 y 1, no {threshold!r}.")
         self.beam_width, self.threshold, self.fallback = beam_width, threshold, fallback
 
     def respond_with_confidence(self, text: str) -> tuple[str, float]:

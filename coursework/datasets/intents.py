@@ -20,15 +20,18 @@ import pathlib
 DATA_DIR = pathlib.Path(__file__).resolve().parent.parent.parent / "data"
 INTENTS_FILE = DATA_DIR / "intents_es.yaml"
 HELDOUT_FILE = DATA_DIR / "intents_es_heldout.yaml"
+OUT_OF_DOMAIN_KEY = "out_of_domain"
 
 
 @dataclasses.dataclass(frozen=True)
 class Intents:
-    """Intents with their example patterns and replies, plus the reply for unknown messages."""
+    """Intents with their example patterns and replies, plus the reply for unknown messages and
+    (optionally) examples of off-topic messages the bot must not answer (``out_of_domain``)."""
 
     patterns: dict[str, list[str]]
     responses: dict[str, list[str]]
     fallback: str
+    out_of_domain: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -72,6 +75,7 @@ def load_intents(path: str | os.PathLike | None = None) -> Intents:
     Format::
 
         fallback: "reply when no intent is confident"
+        out_of_domain: [¿va a llover?, tengo hambre]   # optional: messages to answer with the fallback
         intents:
           greeting:
             patterns: [hola, buenas]
@@ -96,7 +100,9 @@ def load_intents(path: str | os.PathLike | None = None) -> Intents:
         patterns[str(name)] = _string_list(spec.get("patterns"), f"Intent {name!r}: 'patterns'")
         responses[str(name)] = _string_list(spec.get("responses"), f"Intent {name!r}: 'responses'")
     fallback = str(content.get("fallback") or "Perdón, no entendí.")
-    return Intents(patterns=patterns, responses=responses, fallback=fallback)
+    out_of_domain = content.get("out_of_domain")
+    out_of_domain = () if out_of_domain is None else tuple(_string_list(out_of_domain, "'out_of_domain'"))
+    return Intents(patterns=patterns, responses=responses, fallback=fallback, out_of_domain=out_of_domain)
 
 
 def load_heldout(path: str | os.PathLike | None = None, intents: Intents | None = None
@@ -113,9 +119,24 @@ def load_heldout(path: str | os.PathLike | None = None, intents: Intents | None 
     index = {name: i for i, name in enumerate(intents.names)}
     texts, labels = [], []
     for name, sentences in content.items():
+        if name == OUT_OF_DOMAIN_KEY:
+            continue
         if name not in index:
             raise ValueError(f"Held-out intent {name!r} is not one of {intents.names}.")
         items = _string_list(sentences, f"Held-out intent {name!r}")
         texts.extend(items)
         labels.extend([index[name]] * len(items))
     return texts, labels
+
+
+def load_heldout_out_of_domain(path: str | os.PathLike | None = None) -> list[str]:
+    """Held-out off-topic messages (the ``out_of_domain:`` list of the held-out file): none of them
+    is an ``out_of_domain`` training example. A bot should answer them with its fallback.
+
+    Raises:
+        ValueError: if the file has no ``out_of_domain:`` list.
+    """
+    content = _read_yaml(HELDOUT_FILE if path is None else path)
+    if not isinstance(content, dict) or OUT_OF_DOMAIN_KEY not in content:
+        raise ValueError("The held-out file has no 'out_of_domain:' list of off-topic messages.")
+    return _string_list(content[OUT_OF_DOMAIN_KEY], "Held-out 'out_of_domain'")

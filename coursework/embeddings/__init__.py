@@ -10,8 +10,12 @@ One module per job, all re-exported here (``from coursework.embeddings import lo
   weights for a vectoriser's vocabulary) and its :class:`EmbeddingCoverage` report;
 - :mod:`~coursework.embeddings.word2vec`: :func:`sentences_from_texts`, :func:`train_word2vec`
   (CBOW / skip-gram, progress per epoch), :func:`evaluate_analogies`, :func:`evaluate_similarity`,
-  :func:`project_words`, :func:`plot_word_projection`; ``tokenize`` is
-  :func:`coursework.text.letter_tokenize`.
+  :func:`project_words`, :func:`plot_word_projection`, :func:`least_similar`; ``tokenize`` is
+  :func:`coursework.text.letter_tokenize`;
+- :mod:`~coursework.embeddings.fasttext`: :func:`train_fasttext` (vectors from character n-grams,
+  also for unseen words), :func:`unseen_word_neighbours`, :func:`has_vector`;
+- :mod:`~coursework.embeddings.sentences`: :func:`sentence_vectors` (mean or IDF-weighted mean of
+  word vectors) and :func:`fit_idf`.
 
 Example:
     >>> kv = load_glove()
@@ -19,7 +23,9 @@ Example:
     'queen'
 """
 
+from coursework.embeddings.fasttext import has_vector, train_fasttext, unseen_word_neighbours
 from coursework.embeddings.matrix import EmbeddingCoverage, build_embedding_matrix
+from coursework.embeddings.sentences import fit_idf, sentence_vectors
 from coursework.embeddings.vectors import (
     GLOVE_FILES,
     GLOVE_PACKAGE,
@@ -30,6 +36,7 @@ from coursework.embeddings.vectors import (
 from coursework.embeddings.word2vec import (
     evaluate_analogies,
     evaluate_similarity,
+    least_similar,
     plot_word_projection,
     project_words,
     sentences_from_texts,
@@ -44,12 +51,18 @@ __all__ = [
     "build_embedding_matrix",
     "evaluate_analogies",
     "evaluate_similarity",
+    "fit_idf",
+    "has_vector",
+    "least_similar",
     "load_glove",
     "load_glove_text",
     "load_word2vec_binary",
     "plot_word_projection",
     "project_words",
+    "sentence_vectors",
     "sentences_from_texts",
     "tokenize",
+    "train_fasttext",
     "train_word2vec",
+    "unseen_word_neighbours",
 ]

@@ -38,11 +38,38 @@ def sentences_from_texts(texts: Iterable[str], lower: bool = True) -> list[list[
     return out
 
 
+def epoch_logger(label: str, epochs: int, enabled: bool = True):
+    """A gensim callback that prints one line per epoch (the epoch, its training loss when the model
+    computes it, and the seconds it took), like Keras' ``verbose=2``: clean in notebooks and logs."""
+    import time
+
+    from gensim.models.callbacks import CallbackAny2Vec
+
+    class _EpochLog(CallbackAny2Vec):
+        def __init__(self):
+            self.epoch, self.previous, self.start = 0, 0.0, time.perf_counter()
+
+        def on_epoch_end(self, model):
+            self.epoch += 1
+            seconds = time.perf_counter() - self.start
+            self.start = time.perf_counter()
+            loss = ""
+            if getattr(model, "compute_loss", False):
+                total = model.get_latest_training_loss()
+                loss = f" - pérdida {total - self.previous:,.0f}".replace(",", ".")
+                self.previous = total
+            if enabled:
+                print(f"{label} época {self.epoch}/{epochs}{loss} - {seconds:.1f} s", flush=True)
+
+    return _EpochLog()
+
+
 def train_word2vec(sentences: Sequence[Sequence[str]], sg: bool = False, vector_size: int = 100,
                    window: int = 5, min_count: int = 5, epochs: int = 10, negative: int = 5,
                    workers: int = 2, seed: int = 42, progress: bool = True):
-    """Train gensim Word2Vec: CBOW (``sg=False``) or skip-gram (``sg=True``), with a tqdm bar per
-    epoch showing the training loss. Returns the ``Word2Vec`` model (vectors in ``model.wv``).
+    """Train gensim Word2Vec: CBOW (``sg=False``) or skip-gram (``sg=True``), printing one line per
+    epoch with its training loss when ``progress``. Returns the ``Word2Vec`` model (vectors in
+    ``model.wv``).
 
     Example:
         >>> model = train_word2vec([["a", "b"]] * 50, min_count=1, vector_size=4, epochs=2,
@@ -51,33 +78,50 @@ def train_word2vec(sentences: Sequence[Sequence[str]], sg: bool = False, vector_
         4
     """
     from gensim.models import Word2Vec
-    from gensim.models.callbacks import CallbackAny2Vec
 
+    check_sentences(sentences)
+    return Word2Vec(sentences=[list(s) for s in sentences], sg=int(bool(sg)), vector_size=vector_size,
+                    window=window, min_count=min_count, epochs=epochs, negative=negative,
+                    workers=workers, seed=seed, compute_loss=True,
+                    callbacks=[epoch_logger("skip-gram" if sg else "CBOW", epochs, progress)])
+
+
+def check_sentences(sentences) -> None:
+    """Raise a clear error unless ``sentences`` is a non-empty list of token lists."""
     if not sentences:
         raise ValueError("No sentences to train on.")
     if isinstance(sentences[0], str):
         raise TypeError("sentences must be lists of tokens; use sentences_from_texts(texts) first.")
 
-    class _Progress(CallbackAny2Vec):
-        def __init__(self):
-            from tqdm import tqdm  # plain text bar: no ipywidgets needed in notebooks
 
-            self.bar = tqdm(total=epochs, desc="skip-gram" if sg else "CBOW", unit="epoch",
-                            disable=not progress, mininterval=5.0)
-            self.previous = 0.0
+def least_similar(keyed_vectors, word: str, topn: int = 5, restrict_vocab: int | None = None
+                  ) -> list[tuple[str, float]]:
+    """The ``topn`` words with the *lowest* cosine similarity to ``word`` (most negative first),
+    among the first ``restrict_vocab`` (most frequent) words: the other end of ``most_similar``.
 
-        def on_epoch_end(self, model):
-            total = model.get_latest_training_loss()
-            self.bar.set_postfix(loss=f"{total - self.previous:,.0f}")
-            self.previous = total
-            self.bar.update(1)
+    Same words as gensim's ``most_similar(negative=[word])``, with the cosine instead of its negation.
 
-        def on_train_end(self, model):
-            self.bar.close()
+    Raises:
+        KeyError: if ``word`` has no vector.
 
-    return Word2Vec(sentences=[list(s) for s in sentences], sg=int(bool(sg)), vector_size=vector_size,
-                    window=window, min_count=min_count, epochs=epochs, negative=negative,
-                    workers=workers, seed=seed, compute_loss=True, callbacks=[_Progress()])
+    Example:
+        >>> model = train_word2vec([["a", "b", "c"]] * 20, min_count=1, vector_size=4, epochs=1,
+        ...                        progress=False)
+        >>> len(least_similar(model.wv, "a", topn=2))
+        2
+    """
+    if word not in keyed_vectors.key_to_index:
+        raise KeyError(f"{word!r} has no vector (it is not in the vocabulary).")
+    limit = len(keyed_vectors.index_to_key) if restrict_vocab is None else restrict_vocab
+    vectors = np.asarray(keyed_vectors.vectors[:limit], dtype="float64")
+    query = np.asarray(keyed_vectors[word], dtype="float64")
+    norms = np.linalg.norm(vectors, axis=1) * np.linalg.norm(query)
+    cosines = np.divide(vectors @ query, norms, out=np.zeros(len(vectors)), where=norms > 0)
+    own = keyed_vectors.key_to_index[word]
+    if own < len(cosines):
+        cosines[own] = np.inf
+    order = np.argsort(cosines, kind="stable")[:topn]
+    return [(keyed_vectors.index_to_key[i], float(cosines[i])) for i in order]
 
 
 # --------------------------------------------------------------------------------------------------
