@@ -161,7 +161,8 @@ def missing_kinds(desafio: Desafio) -> list[str]:
 
 def snapshot_code(key: str) -> str:
     """Kernel code that stores a shallow copy of the user namespace under ``key``."""
-    return (f"globals().setdefault({_SNAPSHOTS!r}, {{}})[{key!r}] = dict(globals())")
+    return (f"globals().setdefault({_SNAPSHOTS!r}, {{}})\n"
+            f"{_SNAPSHOTS}[{key!r}] = dict(globals())\n")
 
 
 def restore_code(key: str) -> str:
@@ -169,10 +170,21 @@ def restore_code(key: str) -> str:
     return (f"def __coursework_restore__(key):\n"
             f"    g = globals()\n"
             f"    snapshot = g[{_SNAPSHOTS!r}][key]\n"
-            f"    for name in [n for n in g if n not in snapshot]:\n"
+            f"    for name in [n for n in g if n not in snapshot and n != {_SNAPSHOTS!r}]:\n"
             f"        del g[name]\n"
             f"    g.update(snapshot)\n"
             f"__coursework_restore__({key!r})\n")
+
+
+def restore(run: Runner, key: str) -> None:
+    """Restore the snapshot ``key`` in the kernel behind ``run``.
+
+    Raises:
+        RuntimeError: when the kernel has no such snapshot (the outcomes would not be trustworthy).
+    """
+    result = run(restore_code(key))
+    if result.status != "ok":
+        raise RuntimeError(f"could not restore the namespace snapshot {key!r}: {result.message}")
 
 
 def kernel_runner(client: Any, interrupt: Callable[[], None], timeout: float) -> Runner:
@@ -232,7 +244,7 @@ def wrong_answer_outcomes(run: Runner, desafio: Desafio, cells: list) -> list[Ou
     """Each wrong answer against the checks, from the snapshot taken before the solution cell."""
     outcomes = []
     for answer in desafio.answers:
-        run(restore_code(desafio.solution_id))
+        restore(run, desafio.solution_id)
         source = answer.source if answer.kind == "starter" else answer_source(desafio.reference,
                                                                                answer.source)
         outcomes.append(_try(run, desafio, cells, source, "fail", answer))
@@ -264,7 +276,7 @@ def check_desafios_in_kernel(run: Runner, nb: Any, name: str) -> list[Outcome]:
         outcomes.append(_try(run, desafio, cells, desafio.reference, "pass", reference))
         run(snapshot_code(desafio.solution_id + ":solved"))
         outcomes.extend(wrong_answer_outcomes(run, desafio, cells))
-        run(restore_code(desafio.solution_id + ":solved"))
+        restore(run, desafio.solution_id + ":solved")
         skip.update(desafio.followers)
     return outcomes
 
