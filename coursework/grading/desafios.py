@@ -110,8 +110,11 @@ def answer_source(solution: str, answer: str) -> str:
     return text + "\n" if solution.endswith("\n") else text
 
 
-def find_desafios(nb: Any, name: str = "notebook") -> list[Desafio]:
+def find_desafios(nb: Any, name: str = "notebook", require_regions: bool = True) -> list[Desafio]:
     """The desafíos of a reference notebook, in order, with their starter and wrong answers.
+
+    With ``require_regions=False`` a released notebook (solution cells without a region) simply
+    has no desafío instead of being an error.
 
     Raises:
         MarkerError: malformed markers, a solution cell with several regions or without check cells,
@@ -119,7 +122,7 @@ def find_desafios(nb: Any, name: str = "notebook") -> list[Desafio]:
     """
     from coursework.grading.release import release_source
 
-    regions, _ = validate_notebook(nb, name)
+    regions, _ = validate_notebook(nb, name, require_regions)
     cells = nb.get("cells", [])
     desafios: list[Desafio] = []
     for index in sorted(regions):
