@@ -14,8 +14,16 @@ from __future__ import annotations
 
 import pytest
 
-from coursework.grading.desafios import (Desafio, find_desafios, kernel_runner, missing_kinds, restore,
-                                         snapshot_code, to_table, wrong_answer_outcomes)
+from coursework.grading.desafios import (
+    Desafio,
+    find_desafios,
+    kernel_runner,
+    missing_kinds,
+    restore,
+    snapshot_code,
+    to_table,
+    wrong_answer_outcomes,
+)
 
 
 def _is_cell_item(item) -> bool:

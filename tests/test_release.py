@@ -18,11 +18,22 @@ import nbformat
 import nbformat.v4 as v4
 import pytest
 
-from coursework.grading.markers import (CHECK_TAG, MarkerError, SOLUTION_TAG, check_cells,
-                                        solution_regions, validate_notebook)
-from coursework.grading.release import (PLACEHOLDER_COMMENT, PLACEHOLDER_RAISE, release_notebook,
-                                        release_notebooks, release_source,
-                                        unsolved_check_dependencies)
+from coursework.grading.markers import (
+    CHECK_TAG,
+    SOLUTION_TAG,
+    MarkerError,
+    check_cells,
+    solution_regions,
+    validate_notebook,
+)
+from coursework.grading.release import (
+    PLACEHOLDER_COMMENT,
+    PLACEHOLDER_RAISE,
+    release_notebook,
+    release_notebooks,
+    release_source,
+    unsolved_check_dependencies,
+)
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -207,8 +218,9 @@ def test_instructor_path_release_the_whole_course_then_grade_two_students(tmp_pa
     import shutil
 
     root = NOTEBOOKS.parent
-    released = subprocess.run([sys.executable, "-m", "coursework", "release", "--out", str(tmp_path / "student")],
-                              capture_output=True, text=True, timeout=300, cwd=root)
+    released = subprocess.run(
+        [sys.executable, "-m", "coursework", "release", "--out", str(tmp_path / "student")],
+        capture_output=True, text=True, timeout=300, cwd=root)
     assert released.returncode == 0, released.stderr
     course = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
     assert sorted(p.name for p in (tmp_path / "student").glob("*.ipynb")) == course
@@ -229,12 +241,14 @@ def test_instructor_path_release_the_whole_course_then_grade_two_students(tmp_pa
         shutil.copy(NOTEBOOKS / name, folders["solved"] / name)  # the reference solutions
     report = tmp_path / "grades.json"
     graded = subprocess.run(
-        [sys.executable, "-m", "coursework", "grade", str(tmp_path / "subs" / "ana"), str(tmp_path / "subs" / "beto"),
+        [sys.executable, "-m", "coursework", "grade", str(tmp_path / "subs" / "ana"),
+         str(tmp_path / "subs" / "beto"),
          "--reference", str(folders["reference"]), "--jobs", "2", "--report", str(report), "--quiet"],
         capture_output=True, text=True, timeout=1200, cwd=root)
     assert graded.returncode == 0, graded.stderr
     results = {pathlib.Path(s["path"]).name: s for s in json.loads(report.read_text())["submissions"]}
-    expected = sorted(c.id for name in subset for c in check_cells(nbformat.read(NOTEBOOKS / name, as_version=4)))
+    expected = sorted(c.id for name in subset
+                      for c in check_cells(nbformat.read(NOTEBOOKS / name, as_version=4)))
     for who, statuses in (("ana", ("failed", "error")), ("beto", ("passed",))):
         checks = [c for nb in results[who]["notebooks"] for c in nb["checks"]]
         assert sorted(c["id"] for c in checks) == expected, results[who]
@@ -247,7 +261,8 @@ def test_portfolio_sections_come_from_saved_outputs(tmp_path):
     nb = _notebook(
         v4.new_markdown_cell("# Clase 3 · Sentimiento con GloVe\nObjetivos", id="t"),
         _code("print('exactitud (prueba): 81.20%')", "res", ["headline"], execution_count=1,
-              outputs=[v4.new_output("stream", name="stdout", text="Epoch 1/2\nexactitud (prueba): 81.20%\n")]),
+              outputs=[v4.new_output("stream", name="stdout",
+                                     text="Epoch 1/2\nexactitud (prueba): 81.20%\n")]),
         v4.new_markdown_cell("## Desafío: bigramas", id="d"),
         _code("### BEGIN SOLUTION\nprint(0.83)\n### END SOLUTION", "sol", [SOLUTION_TAG],
               execution_count=2, outputs=[v4.new_output("stream", name="stdout", text="0.83\n")]),

@@ -35,9 +35,18 @@ import textwrap
 import time
 from typing import Any, Callable, Iterable
 
-from coursework.grading.markers import (CHECK_TAG, SOLUTION_TAG, MarkerError, WrongAnswer, cell_source,
-                                        cell_tags, describe_cell, solution_regions, validate_notebook,
-                                        wrong_answers)
+from coursework.grading.markers import (
+    CHECK_TAG,
+    SOLUTION_TAG,
+    MarkerError,
+    WrongAnswer,
+    cell_source,
+    cell_tags,
+    describe_cell,
+    solution_regions,
+    validate_notebook,
+    wrong_answers,
+)
 
 #: Registered wrong answers every desafío needs, besides the derived starter.
 REQUIRED_KINDS = ("trivial", "conceptual")
@@ -294,7 +303,8 @@ def check_notebook(path: str | os.PathLike, profile: str = "ci", timeout: float 
     path = pathlib.Path(path)
     nb = nbformat.read(path, as_version=4)
     find_desafios(nb, path.name)  # malformed markers: fail before starting a kernel
-    env = {**os.environ, ENV_VAR: profile, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
+    env = {**os.environ, ENV_VAR: profile,
+           "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
     manager, client = start_new_kernel(kernel_name="python3", cwd=str(path.parent.resolve()), env=env,
                                        stderr=subprocess.DEVNULL)  # kernel start-up logs
     try:

@@ -22,8 +22,14 @@ import os
 import pathlib
 from typing import Any, Iterable
 
-from coursework.grading.markers import (METADATA_KEY, WRONG_ANSWERS_KEY, describe_cell, solution_regions,
-                                        validate_notebook, wrong_answers)
+from coursework.grading.markers import (
+    METADATA_KEY,
+    WRONG_ANSWERS_KEY,
+    describe_cell,
+    solution_regions,
+    validate_notebook,
+    wrong_answers,
+)
 
 PLACEHOLDER_COMMENT = "# TU SOLUCIÓN AQUÍ: escribe tu código en lugar de la línea `raise` de abajo."
 PLACEHOLDER_RAISE = 'raise NotImplementedError("Desafío sin resolver: completa esta celda.")'
