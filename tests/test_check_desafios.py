@@ -109,6 +109,14 @@ def test_check_notebook_reference_passes_wrong_answers_fail_from_a_clean_namespa
     assert got["cero"] == ("fail", "fail", "y debe valer 4 (el doble de x)")
     assert got["pasa"][1] == "pass"  # a wrong answer the check cannot tell apart
     assert problems(outcomes) == ["01_doble.ipynb sol: wrong answer 'pasa' passes"]
+    # a cell outside the desafío that fails is reported too (here after the desafío: the solved
+    # namespace is back, so only a real error shows up)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].source = "assert y == 4 and doble == 4\nroto = 1 / 0"
+    nbformat.write(nb, path)
+    broken = [o for o in check_notebook(path, timeout=60) if o.kind == "notebook"]
+    assert [(o.answer, o.got, o.message) for o in broken] == [
+        ("cell after", "fail", "ZeroDivisionError: division by zero")]
 
 
 def test_cli_json_and_exit_status(tmp_path):

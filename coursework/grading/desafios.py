@@ -266,7 +266,7 @@ def wrong_answer_outcomes(run: Runner, desafio: Desafio, cells: list) -> list[Ou
 def check_desafios_in_kernel(run: Runner, nb: Any, name: str) -> list[Outcome]:
     """Execute ``nb`` once in the kernel behind ``run``; prove each desafío on the way.
 
-    Cells before a desafío run normally; at the solution cell the namespace is snapshotted, the
+    Cells outside desafíos run normally; at the solution cell the namespace is snapshotted, the
     reference and its followers run (expected: pass), then every wrong answer from the snapshot
     (expected: fail); the namespace left by the reference is restored before going on.
     """
@@ -275,13 +275,16 @@ def check_desafios_in_kernel(run: Runner, nb: Any, name: str) -> list[Outcome]:
     by_index = {d.solution_index: d for d in desafios}
     skip: set[int] = set()
     outcomes: list[Outcome] = []
-    last = max(d.followers[-1] for d in desafios) if desafios else -1
-    for index, cell in enumerate(cells[:last + 1]):
+    # the cells after the last desafío run too: they may clean up (08a stops its server)
+    for index, cell in enumerate(cells):
         if cell.get("cell_type") != "code" or index in skip:
             continue
         desafio = by_index.get(index)
         if desafio is None:
-            run(cell_source(cell))
+            result = run(cell_source(cell))
+            if result.status != "ok":  # the notebook itself is broken: say where
+                outcomes.append(Outcome(name, "-", f"cell {cell.get('id') or index}", "notebook", "pass",
+                                        "fail", result.message))
             continue
         run(snapshot_code(desafio.solution_id))
         reference = WrongAnswer("reference", "reference", desafio.reference)
