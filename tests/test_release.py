@@ -1,8 +1,10 @@
 """Release: student versions lose their solutions, keep their checks, and come out identical twice.
 
-The course notebooks in ``notebooks/`` are checked statically here (seconds). Executing their
-released versions costs a whole ``ci`` run each (the desafío sits at the end of a notebook), so that
-part is opt-in: ``COURSEWORK_RELEASE_EXECUTE=1 pytest tests/test_release.py`` (see docs/grading.md).
+The course notebooks in ``notebooks/`` are checked statically here (seconds), and the instructor's
+path is run as an instructor runs it: the whole folder released with the documented command, two
+synthetic students (every starter untouched; the reference solutions) graded on two light notebooks.
+Grading every released notebook is opt-in: ``COURSEWORK_RELEASE_EXECUTE=1 pytest tests/test_release.py``
+(see docs/grading.md); every desafío is executed, with its wrong answers, in the nbval pass.
 """
 
 from __future__ import annotations
@@ -16,11 +18,22 @@ import nbformat
 import nbformat.v4 as v4
 import pytest
 
-from coursework.grading.markers import (CHECK_TAG, MarkerError, SOLUTION_TAG, check_cells,
-                                        solution_regions, validate_notebook)
-from coursework.grading.release import (PLACEHOLDER_COMMENT, PLACEHOLDER_RAISE, release_notebook,
-                                        release_notebooks, release_source,
-                                        unsolved_check_dependencies)
+from coursework.grading.markers import (
+    CHECK_TAG,
+    SOLUTION_TAG,
+    MarkerError,
+    check_cells,
+    solution_regions,
+    validate_notebook,
+)
+from coursework.grading.release import (
+    PLACEHOLDER_COMMENT,
+    PLACEHOLDER_RAISE,
+    release_notebook,
+    release_notebooks,
+    release_source,
+    unsolved_check_dependencies,
+)
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -97,6 +110,8 @@ def test_release_clears_outputs_keeps_checks_and_is_deterministic(tmp_path):
               execution_count=4),
         _code("assert y == 4, 'y debe valer 4'", "check-y", [CHECK_TAG], execution_count=5),
     )
+    reference.cells[2].metadata["coursework"] = {
+        "wrong_answers": [{"name": "cero", "kind": "trivial", "source": "y = 0"}], "other": 1}
     reference.cells[1].metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00"}
     path = tmp_path / "ref" / "01_x.ipynb"
     path.parent.mkdir()
@@ -109,6 +124,8 @@ def test_release_clears_outputs_keeps_checks_and_is_deterministic(tmp_path):
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     assert "execution" not in student.cells[1].metadata
     assert PLACEHOLDER_RAISE in student.cells[2].source and "x * 2" not in student.cells[2].source
+    assert student.cells[2].metadata["coursework"] == {"other": 1}  # wrong answers stripped, the rest kept
+    assert reference.cells[2].metadata["coursework"]["wrong_answers"]  # the reference is not modified
     ref_check, rel_check = reference.cells[3], student.cells[3]
     assert (rel_check.id, rel_check.source, rel_check.metadata) == \
            (ref_check.id, ref_check.source, ref_check.metadata)
@@ -190,13 +207,62 @@ def test_released_course_notebooks_fail_their_checks_when_graded(tmp_path):
     assert all(c.status == "passed" for nb in solved.notebooks for c in nb.checks), report
 
 
+def test_instructor_path_release_the_whole_course_then_grade_two_students(tmp_path):
+    """As docs/grading.md shows it: release every notebook, then grade an untouched and a solved student.
+
+    The release covers the whole course every run. Executing notebooks is expensive, so only two light
+    ones are graded here (01a, 07a); every desafío of the course is executed by the nbval pass, which
+    also runs each one's starter and wrong answers (notebooks/conftest.py, `check-desafios`).
+    """
+    import json
+    import shutil
+
+    root = NOTEBOOKS.parent
+    released = subprocess.run(
+        [sys.executable, "-m", "coursework", "release", "--out", str(tmp_path / "student")],
+        capture_output=True, text=True, timeout=300, cwd=root)
+    assert released.returncode == 0, released.stderr
+    course = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    assert sorted(p.name for p in (tmp_path / "student").glob("*.ipynb")) == course
+    for name in course:
+        student = nbformat.read(tmp_path / "student" / name, as_version=4)
+        regions, checks = validate_notebook(student, name, require_regions=False)
+        assert not regions and checks, name
+        assert not any("coursework" in c.metadata for c in student.cells), f"{name}: wrong answers leaked"
+
+    subset = ("01a_vectorizacion.ipynb", "07a_atencion_desde_cero.ipynb")
+    folders = {"reference": tmp_path / "reference", "untouched": tmp_path / "subs" / "ana" / "notebooks",
+               "solved": tmp_path / "subs" / "beto" / "notebooks"}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    for name in subset:
+        shutil.copy(tmp_path / "student" / name, folders["reference"] / name)
+        shutil.copy(tmp_path / "student" / name, folders["untouched"] / name)  # every starter untouched
+        shutil.copy(NOTEBOOKS / name, folders["solved"] / name)  # the reference solutions
+    report = tmp_path / "grades.json"
+    graded = subprocess.run(
+        [sys.executable, "-m", "coursework", "grade", str(tmp_path / "subs" / "ana"),
+         str(tmp_path / "subs" / "beto"),
+         "--reference", str(folders["reference"]), "--jobs", "2", "--report", str(report), "--quiet"],
+        capture_output=True, text=True, timeout=1200, cwd=root)
+    assert graded.returncode == 0, graded.stderr
+    results = {pathlib.Path(s["path"]).name: s for s in json.loads(report.read_text())["submissions"]}
+    expected = sorted(c.id for name in subset
+                      for c in check_cells(nbformat.read(NOTEBOOKS / name, as_version=4)))
+    for who, statuses in (("ana", ("failed", "error")), ("beto", ("passed",))):
+        checks = [c for nb in results[who]["notebooks"] for c in nb["checks"]]
+        assert sorted(c["id"] for c in checks) == expected, results[who]
+        assert all(c["status"] in statuses for c in checks), (who, checks)
+
+
 def test_portfolio_sections_come_from_saved_outputs(tmp_path):
     from coursework.grading.portfolio import course_table, render_portfolio
 
     nb = _notebook(
         v4.new_markdown_cell("# Clase 3 · Sentimiento con GloVe\nObjetivos", id="t"),
         _code("print('exactitud (prueba): 81.20%')", "res", ["headline"], execution_count=1,
-              outputs=[v4.new_output("stream", name="stdout", text="Epoch 1/2\nexactitud (prueba): 81.20%\n")]),
+              outputs=[v4.new_output("stream", name="stdout",
+                                     text="Epoch 1/2\nexactitud (prueba): 81.20%\n")]),
         v4.new_markdown_cell("## Desafío: bigramas", id="d"),
         _code("### BEGIN SOLUTION\nprint(0.83)\n### END SOLUTION", "sol", [SOLUTION_TAG],
               execution_count=2, outputs=[v4.new_output("stream", name="stdout", text="0.83\n")]),

@@ -168,3 +168,61 @@ def check_cells(nb: Any, name: str = "notebook") -> list[CheckCell]:
         ['check-uno']
     """
     return validate_notebook(nb, name)[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Wrong answers registered beside a desafío (stripped by release)
+# --------------------------------------------------------------------------------------------
+
+#: Cell metadata key of the package; ``metadata.coursework.wrong_answers`` lists the wrong answers.
+METADATA_KEY = "coursework"
+WRONG_ANSWERS_KEY = "wrong_answers"
+#: Kinds of registered wrong answers (the released starter is derived, never registered).
+WRONG_ANSWER_KINDS = ("trivial", "conceptual")
+
+
+@dataclasses.dataclass(frozen=True)
+class WrongAnswer:
+    """A wrong answer to a desafío: ``source`` replaces the lines of the solution region.
+
+    ``kind`` is ``starter`` (the released placeholder, derived by :mod:`release`), ``trivial``
+    (constant, random, identity, input copied) or ``conceptual`` (a typical mistake of the topic).
+    """
+
+    name: str
+    kind: str
+    source: str
+
+
+def wrong_answers(cell: Any, where: str = "cell") -> list[WrongAnswer]:
+    """The wrong answers registered in a solution cell's ``metadata.coursework.wrong_answers``.
+
+    Example:
+        >>> import nbformat.v4 as v4
+        >>> cell = v4.new_code_cell("### BEGIN SOLUTION\\ny = 2\\n### END SOLUTION", metadata={
+        ...     "tags": ["solution"], "coursework": {"wrong_answers": [
+        ...         {"name": "cero", "kind": "trivial", "source": "y = 0"}]}})
+        >>> wrong_answers(cell)
+        [WrongAnswer(name='cero', kind='trivial', source='y = 0')]
+
+    Raises:
+        MarkerError: for an entry without a name or source, a repeated name, or an unknown kind.
+    """
+    entries = ((cell.get("metadata") or {}).get(METADATA_KEY) or {}).get(WRONG_ANSWERS_KEY) or []
+    if not isinstance(entries, list):
+        raise MarkerError(f"{where}: metadata.{METADATA_KEY}.{WRONG_ANSWERS_KEY} must be a list")
+    answers: list[WrongAnswer] = []
+    for number, entry in enumerate(entries):
+        name = str((entry or {}).get("name") or "").strip()
+        kind = str((entry or {}).get("kind") or "").strip()
+        source = (entry or {}).get("source")
+        source = "".join(source) if isinstance(source, list) else source
+        if not name or not isinstance(source, str) or not source.strip():
+            raise MarkerError(f"{where}: wrong answer {number} needs a 'name' and a 'source'")
+        if kind not in WRONG_ANSWER_KINDS:
+            raise MarkerError(f"{where}: wrong answer {name!r} has kind {kind!r}; use one of "
+                              f"{', '.join(WRONG_ANSWER_KINDS)} (the starter is derived by release)")
+        if name == "starter" or any(a.name == name for a in answers):
+            raise MarkerError(f"{where}: wrong answer name {name!r} is reserved or repeated")
+        answers.append(WrongAnswer(name, kind, source))
+    return answers

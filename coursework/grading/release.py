@@ -3,8 +3,9 @@
 Each ``### BEGIN SOLUTION`` … ``### END SOLUTION`` region of a ``solution`` cell becomes a Spanish
 placeholder comment plus ``raise NotImplementedError(...)`` at the region's indentation; every
 output and execution count is cleared (so nbval compares nothing and the notebook is clean to
-start); check cells are kept byte-identical (source, id, metadata). The output is deterministic:
-releasing twice writes identical files.
+start); the wrong answers registered in ``metadata.coursework.wrong_answers`` are removed; check
+cells are kept byte-identical (source, id, metadata). The output is deterministic: releasing twice
+writes identical files.
 
 Example:
     >>> from coursework.grading.release import release_source
@@ -21,7 +22,14 @@ import os
 import pathlib
 from typing import Any, Iterable
 
-from coursework.grading.markers import describe_cell, solution_regions, validate_notebook
+from coursework.grading.markers import (
+    METADATA_KEY,
+    WRONG_ANSWERS_KEY,
+    describe_cell,
+    solution_regions,
+    validate_notebook,
+    wrong_answers,
+)
 
 PLACEHOLDER_COMMENT = "# TU SOLUCIÓN AQUÍ: escribe tu código en lugar de la línea `raise` de abajo."
 PLACEHOLDER_RAISE = 'raise NotImplementedError("Desafío sin resolver: completa esta celda.")'
@@ -65,6 +73,12 @@ def release_notebook(nb: Any, name: str = "notebook") -> Any:
     for index, cell in enumerate(student.cells):
         for key in _VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        own = cell.metadata.get(METADATA_KEY)
+        if isinstance(own, dict) and WRONG_ANSWERS_KEY in own:
+            wrong_answers(cell, f"{name}, {describe_cell(cell, index)}")  # malformed: say so
+            own.pop(WRONG_ANSWERS_KEY)  # the wrong answers would tell students what not to write
+            if not own:
+                cell.metadata.pop(METADATA_KEY)
         if cell.cell_type != "code":
             continue
         cell.outputs = []
