@@ -22,8 +22,6 @@ MAX_BYTES = 300_000
 
 #: (notebook, check) → why its committed outputs still fail that check. Only ever shrinks.
 PENDING = {
-    ("03a_word_embeddings.ipynb", "stderr"): "64 tqdm fragments of the gensim training bar on stderr",
-    ("03a_word_embeddings.ipynb", "ansi"): "the same tqdm bar redrawn with carriage returns",
     ("04a_generador_caracteres.ipynb", "stderr"): "TensorFlow/absl start-up lines in the first code cell",
     ("04a_generador_caracteres.ipynb", "startup"): "oneDNN / cudart_stub / absl banner lines",
     ("04a_generador_caracteres.ipynb", "warnings"): "absl's 'WARNING: All log messages before "

@@ -24,10 +24,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 #: notebook → the numbers of its prose that no output shows. Only ever shrinks.
 PENDING = {
-    "01a_vectorizacion.ipynb": "'al menos 100 palabras' (filter setting) and '3.824 noticias' (corpus size) "
-                               "are not printed",
-    "03a_word_embeddings.ipynb": "'250 mil palabras' (corpus size, three times), the benchmark sizes "
-                                 "'19.544 preguntas' and '353 pares', '100 o 300 dimensiones'",
     "04a_generador_caracteres.ipynb": "'1,55 millones de caracteres' (corpus size) and 'generá 300 "
                                       "caracteres' (desafío) are not printed",
     "04b_proxima_palabra.ipynb": "'unas 250 mil palabras' (corpus size) is not printed",
