@@ -91,12 +91,19 @@ def solve(model, queries: list[str]) -> list[str]:
     The number of digits the model accepts is read from its input shape.
 
     Raises:
-        ValueError: for a query that is empty, has letters or other characters, misses an operand,
-            has two '+' or more digits than the model was built for; the message names the problem.
+        TypeError: if ``queries`` is not a string or a list (tuple, array) of strings.
+        ValueError: for a model that is not an addition model, or a query that is empty, has letters
+            or other characters, a space inside a number, misses an operand, has two '+' or more digits
+            than the model was built for; the message names the problem.
     """
-    task = task_of(model)
     if isinstance(queries, str):
         queries = [queries]
+    if hasattr(queries, "tolist"):  # a NumPy array of strings
+        queries = queries.tolist()
+    if not isinstance(queries, (list, tuple)):
+        raise TypeError(f"solve(model, queries): queries must be a string or a list of strings such as "
+                        f"['12+3'], got {type(queries).__name__}.")
+    task = task_of(model)
     if len(queries) == 0:
         return []
     x = task.encode_queries(list(queries))
@@ -104,13 +111,19 @@ def solve(model, queries: list[str]) -> list[str]:
 
 
 def task_of(model):
-    """The :class:`AdditionTask` a model was built for (from its input length)."""
-    from coursework.datasets.addition import AdditionTask
+    """The :class:`AdditionTask` a model was built for (from its input shape ``(None, 2d+1, 12)``).
 
-    query_length = model.input_shape[1]
-    if query_length is None or query_length % 2 == 0:
-        raise ValueError(f"Not an addition model: its input length is {query_length}.")
-    return AdditionTask(digits=(query_length - 1) // 2)
+    Raises:
+        ValueError: "not an addition model" for any other model (or object).
+    """
+    from coursework.datasets.addition import CHARS, AdditionTask
+
+    shape = getattr(model, "input_shape", None)
+    if not (isinstance(shape, tuple) and len(shape) == 3 and shape[2] == len(CHARS)
+            and isinstance(shape[1], int) and shape[1] % 2 == 1):
+        raise ValueError(f"Not an addition model: it takes inputs of shape {shape}, an addition model takes "
+                         f"(None, 2 × digits + 1, {len(CHARS)}) one-hot characters.")
+    return AdditionTask(digits=(shape[1] - 1) // 2)
 
 
 def evaluate(model, splits, split: str = "test") -> dict[str, float]:
