@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from coursework.profiles import pick
-from coursework.recipes import Recipe, register
+from typing import ClassVar
+
+from coursework.recipes import Recipe, RecipeSettings, register
 
 
 @dataclasses.dataclass(frozen=True)
-class AdditionSettings:
-    """Everything that decides an addition training run besides the seed."""
+class AdditionSettings(RecipeSettings):
+    """Everything that decides an addition training run besides the seed (``ci``: 20,000 sums, 6 epochs)."""
 
+    CI: ClassVar[dict] = {"n": 20_000, "epochs": 6, "batch_size": 64, "target_exact_match": None}
     n: int = 50_000
     digits: int = 3
     units: int = 128
@@ -42,11 +44,8 @@ SEED_SETTINGS = AdditionSettings(batch_size=32, learning_rate=1e-3, reverse_inpu
                                  reduce_lr_patience=None)
 
 
-def settings_for(profile: str | None = None) -> AdditionSettings:
-    """The course recipe's settings for a profile (``ci``: small data, few epochs)."""
-    return pick(full=AdditionSettings(),
-                ci=AdditionSettings(n=20_000, epochs=6, batch_size=64, target_exact_match=None),
-                profile=profile)
+#: The course recipe's settings for a profile (``ci``: small data, few epochs).
+settings_for = AdditionSettings.for_profile
 
 
 def compile_addition(model, learning_rate: float):
@@ -62,11 +61,16 @@ def compile_addition(model, learning_rate: float):
     return model
 
 
-def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int = 1, extra_callbacks=()):
-    """Train ``model`` on ``splits`` with ``settings``; returns ``(history, stop_callback)``."""
+def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int | str | None = None,
+                 extra_callbacks=()):
+    """Train ``model`` on ``splits`` with ``settings``; returns ``(history, stop_callback)``.
+
+    ``verbose=None``: :func:`coursework.progress.fit_verbose` (one line per epoch under the notebook
+    runner, Keras' live bar elsewhere).
+    """
     import keras
 
-    from coursework.training import StopAtTarget
+    from coursework.training import StopAtTarget, resolve_verbose
 
     compile_addition(model, settings.learning_rate)
     callbacks = list(extra_callbacks)
@@ -81,7 +85,7 @@ def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int = 1,
     x_train, y_train = splits.arrays("train")
     history = model.fit(x_train, y_train, validation_data=splits.arrays("validation"),
                         epochs=settings.epochs, batch_size=settings.batch_size,
-                        callbacks=callbacks, verbose=verbose)
+                        callbacks=callbacks, verbose=resolve_verbose(verbose))
     return history, stopper
 
 
