@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-
 from typing import ClassVar
 
 from coursework.profiles import pick

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-
 from typing import ClassVar
 
 from coursework.recipes import Recipe, register

@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-
 from typing import ClassVar
 
 from coursework.recipes import Recipe, RecipeSettings, register
