@@ -1,4 +1,4 @@
-"""Training helpers shared by recipes: seeding, timing (whole runs, epochs), and stopping at a target.
+"""Training helpers shared by recipes: seeding, progress, timing (whole runs, epochs), stopping at a target.
 
 Example:
     >>> from coursework.training import StopAtTarget
@@ -12,10 +12,23 @@ import time
 
 import keras
 
+from coursework.progress import fit_verbose
+
 
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and the backend so runs are repeatable."""
     keras.utils.set_random_seed(int(seed))
+
+
+def resolve_verbose(verbose: int | str | None) -> int | str:
+    """The ``verbose`` given, or :func:`coursework.progress.fit_verbose` for ``None`` (the recipes'
+    default: one line per epoch under ``run-notebooks``, Keras' live bar elsewhere).
+
+    Example:
+        >>> resolve_verbose(0), resolve_verbose(None) in (2, "auto")
+        (0, True)
+    """
+    return fit_verbose() if verbose is None else verbose
 
 
 class StopAtTarget(keras.callbacks.Callback):

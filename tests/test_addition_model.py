@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 keras = pytest.importorskip("keras")
 
@@ -88,6 +90,49 @@ def test_task_of_rejects_other_models():
     model = keras.Sequential([keras.Input((8, 12)), keras.layers.Dense(2)])
     with pytest.raises(ValueError, match="Not an addition model"):
         task_of(model)
+
+
+@pytest.fixture(scope="module")
+def untrained():
+    return build_addition_seq2seq()
+
+
+def test_solve_names_a_wrong_queries_argument(untrained):
+    for queries in (None, 12, {"12+3"}):
+        with pytest.raises(TypeError, match="queries must be a string or a list of strings"):
+            solve(untrained, queries)
+    assert len(solve(untrained, np.array(["12+3", "1+1"]))) == 2
+
+
+def test_solve_refuses_a_model_of_another_kind():
+    # a sentiment-like model (one vector per text): before, input_shape[1] gave an IndexError
+    flat = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1, activation="sigmoid")])
+    texts = keras.Sequential([keras.Input((), dtype="string"), keras.layers.StringLookup(vocabulary=["a"])])
+    wrong_width = keras.Sequential([keras.Input((7, 30)), keras.layers.Dense(12)])
+    for model in (flat, texts, wrong_width, "not a model"):
+        with pytest.raises(ValueError, match="Not an addition model"):
+            solve(model, ["12+3"])
+
+
+def test_a_space_inside_a_number_is_refused_not_joined(untrained):
+    with pytest.raises(ValueError, match="a space inside a number"):
+        solve(untrained, ["1 2+3"])
+    assert AdditionTask(3).parse(" 12 + 3 ") == (12, 3)  # spaces around the operands are fine
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet="0123456789+ \t"), st.none(), st.integers(), st.binary()))
+def test_query_parser_returns_or_names_the_problem(query):
+    """For any input, the parser behind solve() encodes it or raises ValueError/TypeError with a message."""
+    task = AdditionTask(3)
+    try:
+        x = task.encode_queries([query])
+    except (ValueError, TypeError) as error:
+        assert str(error).strip()
+    else:
+        assert x.shape == (1, task.query_length, task.vocab_size)
+        a, b = task.parse(query)
+        assert 0 <= a < 1000 and 0 <= b < 1000
 
 
 def test_splits_used_by_the_recipe_never_share_pairs(trained):

@@ -56,7 +56,7 @@ def test_train_json_then_load_in_a_fresh_process(tmp_path):
     path = tmp_path / "addition.keras"
     result = cli("train", "addition", "--profile", "ci", "--json", "--epochs", "2", "--save", str(path))
     assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    [summary] = json.loads(result.stdout)["results"]  # stdout is one JSON document
     assert summary["task"] == "addition" and summary["epochs"] == 2
     assert 0 <= summary["exact_match"] <= 1 and 0 <= summary["char_accuracy"] <= 1
     assert summary["seconds"] > 0 and summary["headline_metric"] == "exact_match"

@@ -120,3 +120,29 @@ def test_descriptions_follow_the_settings():
 def test_unknown_hook_is_a_clear_error():
     with pytest.raises(NotImplementedError):
         Recipe().settings_for("ci")
+
+
+def test_default_verbose_is_one_line_per_epoch_under_the_notebook_runner(monkeypatch):
+    from coursework.progress import ENV_VAR
+
+    recipe = ToyRecipe()
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    recipe.train(TrainConfig(profile="ci"))
+    monkeypatch.setenv(ENV_VAR, "lines")
+    recipe.train(TrainConfig(profile="ci"))
+    recipe.run(ToySettings(epochs=1))
+    assert [call[2] for call in recipe.calls if call[0] == "fit"] == ["auto", 2, 2]
+
+
+def test_recipe_settings_for_profile_and_overrides():
+    from coursework.recipes import RecipeSettings
+    from coursework.recipes.addition import AdditionSettings, settings_for
+    from coursework.recipes.translator import settings_for as translator_settings
+
+    assert issubclass(AdditionSettings, RecipeSettings)
+    assert settings_for("full") == AdditionSettings()
+    assert settings_for("ci") == AdditionSettings(n=20_000, epochs=6, batch_size=64, target_exact_match=None)
+    assert translator_settings("ci", attention=None).attention is None
+    assert translator_settings("ci", attention=None).n == translator_settings("ci").n == 4_000
+    with pytest.raises(TypeError):
+        settings_for("ci", no_such_field=1)

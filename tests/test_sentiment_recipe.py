@@ -94,7 +94,7 @@ def test_cli_train_save_and_fresh_process_reload(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(recipe, "settings_for", lambda profile=None: TINY)
     path = tmp_path / "glove.keras"
     assert main(["train", "glove-sentiment", "--profile", "ci", "--json", "--save", str(path)]) == 0
-    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    [summary] = json.loads(capsys.readouterr().out)["results"]
     assert summary["task"] == "glove-sentiment" and summary["headline_metric"] == "accuracy"
     assert 0 <= summary["accuracy"] <= 1 and summary["saved_to"] == str(path)
     script = textwrap.dedent(f"""

@@ -1,11 +1,34 @@
-"""``coursework train TASK``: train a recipe on its default offline data and report its metrics."""
+"""``coursework train TASK``: train a recipe on its default offline data and report its metrics.
+
+With ``--json`` stdout carries one JSON document, ``{"results": [summary, ...]}`` with one summary
+per task, and nothing else (Keras progress is silenced).
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import pathlib
 
 from coursework.commands import positive
 from coursework.profiles import PROFILES
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse ``type`` accepting only whole numbers ≥ 0 (e.g. a seed).
+
+    Example:
+        >>> non_negative_int("0")
+        0
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
 
 
 def register(subparsers) -> None:
@@ -16,17 +39,42 @@ def register(subparsers) -> None:
                         help="run size: full (default) or ci (small and fast)")
     parser.add_argument("--epochs", type=positive(int), default=None,
                         help="maximum number of epochs (default: the profile's)")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument("--seed", type=non_negative_int, default=42, help="random seed ≥ 0 (default 42)")
     parser.add_argument("--save", metavar="PATH", default=None,
-                        help="write the trained model to PATH (.keras)")
+                        help="write the trained model to PATH (.keras); an existing file is refused "
+                             "unless --overwrite is given")
+    parser.add_argument("--overwrite", action="store_true", help="let --save replace an existing file")
     parser.add_argument("--json", action="store_true",
-                        help="print one JSON object instead of a table")
+                        help='print one JSON object, {"results": [one summary per task]}, instead of '
+                             "a table")
     parser.set_defaults(handler=run)
 
 
+def check_save_path(path: str, overwrite: bool = False) -> pathlib.Path:
+    """Refuse a ``--save`` target before any training: wrong suffix, a folder, a missing or unwritable
+    folder, or an existing file without ``overwrite``. Every message names the path.
+
+    Raises:
+        ValueError (suffix, existing file), IsADirectoryError, FileNotFoundError, PermissionError.
+    """
+    target = pathlib.Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(f"Cannot save to {path!r}: it is a folder; name a '.keras' file.")
+    if target.suffix != ".keras":
+        raise ValueError(f"Cannot save to {path!r}: the file name must end in '.keras'.")
+    folder = target.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(f"Cannot save to {path!r}: folder {str(folder)!r} does not exist.")
+    if target.exists() and not overwrite:
+        raise ValueError(f"Cannot save to {path!r}: the file exists; pass --overwrite to replace it.")
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise PermissionError(f"Cannot save to {path!r}: no write permission.")
+    return target
+
+
 def run(args) -> int:
-    from coursework.persistence import check_writable_model_path
     from coursework.profiles import get_profile
+    from coursework.progress import fit_verbose
     from coursework.recipes import TrainConfig, all_recipes, get_recipe
     from coursework.reporting import format_metrics, format_table
 
@@ -36,15 +84,15 @@ def run(args) -> int:
     if args.save:
         if len(recipes) > 1:
             raise ValueError("--save needs exactly one task.")
-        check_writable_model_path(args.save)  # fail before training, not after
+        check_save_path(args.save, args.overwrite)  # fail before training, not after
 
+    # Keras progress goes to stdout; with --json stdout carries only the JSON document.
     config = TrainConfig(profile=profile, epochs=args.epochs, seed=args.seed,
-                         verbose=0 if args.json else 1)
+                         verbose=0 if args.json else fit_verbose())
     summaries = []
     for recipe in recipes:
         if not args.json:
             print(f"== {recipe.name}: {recipe.summary} (profile {profile})", flush=True)
-        # Keras progress bars go to stdout; with --json stdout carries only JSON.
         result = recipe.train(config)
         if args.save:
             result.model.save(args.save)
@@ -52,11 +100,11 @@ def run(args) -> int:
         if args.save:
             summary["saved_to"] = args.save
         summaries.append(summary)
-        if args.json:
-            print(json.dumps(summary, ensure_ascii=False), flush=True)
-        else:
+        if not args.json:
             print(format_metrics(summary), flush=True)
-    if len(summaries) > 1 and not args.json:
+    if args.json:
+        print(json.dumps({"results": summaries}, ensure_ascii=False), flush=True)
+    elif len(summaries) > 1:
         print("\n" + format_table(
             ["task", "headline metric", "value", "epochs", "seconds"],
             [[s["task"], s["headline_metric"], s.get(s["headline_metric"], float("nan")),

@@ -73,12 +73,13 @@ class AdditionTask:
         return f"'a+b' where a and b are whole numbers with 1 to {self.digits} digits, e.g. '12+3'"
 
     def parse(self, query: str) -> tuple[int, int]:
-        """Validate a query and return its two operands. Spaces are ignored.
+        """Validate a query and return its two operands. Spaces around the operands are ignored; a
+        space inside a number (``"1 2+3"``) is refused.
 
         Raises:
             TypeError: if ``query`` is not a string.
-            ValueError: naming the problem (empty, unknown character, missing operand, more than one
-                '+', too many digits) and the allowed form.
+            ValueError: naming the problem (empty, unknown character, space inside a number, missing
+                operand, more than one '+', too many digits) and the allowed form.
         """
         if not isinstance(query, str):
             raise TypeError(f"Query must be a string, got {type(query).__name__}: {query!r}.")
@@ -88,6 +89,8 @@ class AdditionTask:
             problem = "empty query"
         elif bad := sorted(set(text) - set(CHARS)):
             problem = f"unknown character(s) {', '.join(repr(c) for c in bad)}"
+        elif re.search(r"[0-9] +[0-9]", query):
+            problem = "a space inside a number"
         elif text.count("+") > 1:
             problem = "more than one '+'"
         elif "+" not in text:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from coursework.recipes.template import Recipe, TrainConfig, TrainResult
+from coursework.recipes.template import Recipe, RecipeSettings, TrainConfig, TrainResult
 
-__all__ = ["Recipe", "TrainConfig", "TrainResult", "all_recipes", "get_recipe", "register"]
+__all__ = ["Recipe", "RecipeSettings", "TrainConfig", "TrainResult", "all_recipes", "get_recipe", "register"]
 
 
 _REGISTRY: dict[str, Recipe] = {}

@@ -17,15 +17,16 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
-from coursework.profiles import pick
-from coursework.recipes import Recipe, register
+from coursework.recipes import Recipe, RecipeSettings, register
 
 
 @dataclasses.dataclass(frozen=True)
-class AdditionSettings:
-    """Everything that decides an addition training run besides the seed."""
+class AdditionSettings(RecipeSettings):
+    """Everything that decides an addition training run besides the seed (``ci``: 20,000 sums, 6 epochs)."""
 
+    CI: ClassVar[dict] = {"n": 20_000, "epochs": 6, "batch_size": 64, "target_exact_match": None}
     n: int = 50_000
     digits: int = 3
     units: int = 128
@@ -42,11 +43,8 @@ SEED_SETTINGS = AdditionSettings(batch_size=32, learning_rate=1e-3, reverse_inpu
                                  reduce_lr_patience=None)
 
 
-def settings_for(profile: str | None = None) -> AdditionSettings:
-    """The course recipe's settings for a profile (``ci``: small data, few epochs)."""
-    return pick(full=AdditionSettings(),
-                ci=AdditionSettings(n=20_000, epochs=6, batch_size=64, target_exact_match=None),
-                profile=profile)
+#: The course recipe's settings for a profile (``ci``: small data, few epochs).
+settings_for = AdditionSettings.for_profile
 
 
 def compile_addition(model, learning_rate: float):
@@ -62,11 +60,16 @@ def compile_addition(model, learning_rate: float):
     return model
 
 
-def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int = 1, extra_callbacks=()):
-    """Train ``model`` on ``splits`` with ``settings``; returns ``(history, stop_callback)``."""
+def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int | str | None = None,
+                 extra_callbacks=()):
+    """Train ``model`` on ``splits`` with ``settings``; returns ``(history, stop_callback)``.
+
+    ``verbose=None``: :func:`coursework.progress.fit_verbose` (one line per epoch under the notebook
+    runner, Keras' live bar elsewhere).
+    """
     import keras
 
-    from coursework.training import StopAtTarget
+    from coursework.training import StopAtTarget, resolve_verbose
 
     compile_addition(model, settings.learning_rate)
     callbacks = list(extra_callbacks)
@@ -81,7 +84,7 @@ def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int = 1,
     x_train, y_train = splits.arrays("train")
     history = model.fit(x_train, y_train, validation_data=splits.arrays("validation"),
                         epochs=settings.epochs, batch_size=settings.batch_size,
-                        callbacks=callbacks, verbose=verbose)
+                        callbacks=callbacks, verbose=resolve_verbose(verbose))
     return history, stopper
 
 
@@ -91,12 +94,19 @@ def solve(model, queries: list[str]) -> list[str]:
     The number of digits the model accepts is read from its input shape.
 
     Raises:
-        ValueError: for a query that is empty, has letters or other characters, misses an operand,
-            has two '+' or more digits than the model was built for; the message names the problem.
+        TypeError: if ``queries`` is not a string or a list (tuple, array) of strings.
+        ValueError: for a model that is not an addition model, or a query that is empty, has letters
+            or other characters, a space inside a number, misses an operand, has two '+' or more digits
+            than the model was built for; the message names the problem.
     """
-    task = task_of(model)
     if isinstance(queries, str):
         queries = [queries]
+    if hasattr(queries, "tolist"):  # a NumPy array of strings
+        queries = queries.tolist()
+    if not isinstance(queries, (list, tuple)):
+        raise TypeError(f"solve(model, queries): queries must be a string or a list of strings such as "
+                        f"['12+3'], got {type(queries).__name__}.")
+    task = task_of(model)
     if len(queries) == 0:
         return []
     x = task.encode_queries(list(queries))
@@ -104,13 +114,19 @@ def solve(model, queries: list[str]) -> list[str]:
 
 
 def task_of(model):
-    """The :class:`AdditionTask` a model was built for (from its input length)."""
-    from coursework.datasets.addition import AdditionTask
+    """The :class:`AdditionTask` a model was built for (from its input shape ``(None, 2d+1, 12)``).
 
-    query_length = model.input_shape[1]
-    if query_length is None or query_length % 2 == 0:
-        raise ValueError(f"Not an addition model: its input length is {query_length}.")
-    return AdditionTask(digits=(query_length - 1) // 2)
+    Raises:
+        ValueError: "not an addition model" for any other model (or object).
+    """
+    from coursework.datasets.addition import CHARS, AdditionTask
+
+    shape = getattr(model, "input_shape", None)
+    if not (isinstance(shape, tuple) and len(shape) == 3 and shape[2] == len(CHARS)
+            and isinstance(shape[1], int) and shape[1] % 2 == 1):
+        raise ValueError(f"Not an addition model: it takes inputs of shape {shape}, an addition model takes "
+                         f"(None, 2 × digits + 1, {len(CHARS)}) one-hot characters.")
+    return AdditionTask(digits=(shape[1] - 1) // 2)
 
 
 def evaluate(model, splits, split: str = "test") -> dict[str, float]:

@@ -17,15 +17,17 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 from coursework.profiles import pick
-from coursework.recipes import Recipe, register
+from coursework.recipes import Recipe, RecipeSettings, register
 
 
 @dataclasses.dataclass(frozen=True)
-class WordSettings:
-    """A word-level classifier run on Rotten Tomatoes."""
+class WordSettings(RecipeSettings):
+    """A word-level classifier run on Rotten Tomatoes (``ci``: 4,000 snippets, 3 epochs)."""
 
+    CI: ClassVar[dict] = {"limit": 4000, "max_tokens": 8000, "epochs": 3}
     limit: int | None = None          # about this many snippets in all (None: the 12,808)
     max_tokens: int = 20_000
     sequence_length: int = 48
@@ -35,9 +37,7 @@ class WordSettings:
     patience: int = 2                 # early stopping on validation accuracy (best weights kept)
 
 
-def word_settings_for(profile: str | None = None) -> WordSettings:
-    """Sizes of the word-level recipes per profile (``ci``: 4,000 snippets, 3 epochs)."""
-    return pick(full=WordSettings(), ci=WordSettings(limit=4000, max_tokens=8000, epochs=3), profile=profile)
+word_settings_for = WordSettings.for_profile
 
 
 def bert_settings_for(profile: str | None = None):
@@ -65,7 +65,7 @@ def load_data(settings: WordSettings | None = None, limit: int | None = None):
     return load_rotten_tomatoes(limit=limit if limit is not None else (settings.limit if settings else None))
 
 
-def fit_word_classifier(body, data, vectorizer, settings: WordSettings, *, verbose: int = 1,
+def fit_word_classifier(body, data, vectorizer, settings: WordSettings, *, verbose: int | str | None = None,
                         seed: int = 42):
     """Compile and train a word-id classifier with early stopping; evaluate on the test split.
 
@@ -77,7 +77,7 @@ def fit_word_classifier(body, data, vectorizer, settings: WordSettings, *, verbo
 
     from coursework.models.attention_classifiers import truncation_report
     from coursework.models.text_input import make_dataset
-    from coursework.training import EpochTimer
+    from coursework.training import EpochTimer, resolve_verbose
 
     lengths = [len(t.split()) for t in data["train"].texts]
     truncation_report(lengths, settings.sequence_length, "training texts")
@@ -91,7 +91,7 @@ def fit_word_classifier(body, data, vectorizer, settings: WordSettings, *, verbo
     stop = keras.callbacks.EarlyStopping("val_accuracy", patience=settings.patience, mode="max",
                                          restore_best_weights=True)
     history = body.fit(train, validation_data=val, epochs=settings.epochs,
-                       callbacks=[timer, stop], verbose=verbose,
+                       callbacks=[timer, stop], verbose=resolve_verbose(verbose),
                        shuffle=False)  # make_dataset already shuffles the training batches
     _, accuracy = body.evaluate(test, verbose=0)
     return {"history": history.history, "accuracy": float(accuracy),

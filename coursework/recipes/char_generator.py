@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import ClassVar
 
-from coursework.profiles import pick
 from coursework.recipes import Recipe, register
+from coursework.recipes._language_model import LanguageModelSettings, fit_language_model
 
 SAMPLE_PROMPT = "señorías, el gobierno "
 TEMPERATURES = (0.2, 0.5, 1.0, 1.2)
@@ -25,32 +26,22 @@ BEAM_WIDTHS = (1, 3, 5, 10)
 
 
 @dataclasses.dataclass(frozen=True)
-class CharGeneratorSettings:
-    """Everything that decides a char-generator training run besides the seed."""
+class CharGeneratorSettings(LanguageModelSettings):
+    """Everything that decides a char-generator training run besides the seed (the corpus and training
+    fields come from :class:`~coursework.recipes._language_model.LanguageModelSettings`); ``ci``: 80k
+    characters, a smaller LSTM, few epochs."""
 
-    source: str = "es"
+    CI: ClassVar[dict] = {"max_chars": 80_000, "min_count": 5, "window": 32, "stride": 32, "units": 64,
+                          "epochs": 4, "batch_size": 32, "learning_rate": 1e-2, "max_seconds": 60.0}
     max_chars: int | None = 600_000
     min_count: int = 20
-    val_fraction: float = 0.1
-    n_blocks: int = 20
-    window: int = 64
     stride: int = 64
-    units: int = 128
     embedding_dim: int | None = None
     num_layers: int = 1
     cell: str = "lstm"
-    epochs: int = 10
-    batch_size: int = 64
-    learning_rate: float = 5e-3
-    max_seconds: float | None = 450.0
 
 
-def settings_for(profile: str | None = None) -> CharGeneratorSettings:
-    """The recipe's settings for a profile (``ci``: 80k characters, a smaller LSTM, few epochs)."""
-    return pick(full=CharGeneratorSettings(),
-                ci=CharGeneratorSettings(max_chars=80_000, min_count=5, window=32, stride=32, units=64,
-                                         epochs=4, batch_size=32, learning_rate=1e-2, max_seconds=60.0),
-                profile=profile)
+settings_for = CharGeneratorSettings.for_profile
 
 
 def load_corpus(settings: CharGeneratorSettings):
@@ -70,23 +61,16 @@ def build_model(corpus, settings: CharGeneratorSettings):
                                 cell=settings.cell, return_sequences=True)
 
 
-def fit(model, corpus, settings: CharGeneratorSettings, *, verbose: int = 1, extra_callbacks=()):
-    """Compile (Adam, sparse cross-entropy), train on windows of ``settings.window`` characters; returns the
-    Keras ``History``."""
+def fit(model, corpus, settings: CharGeneratorSettings, *, verbose: int | str | None = None,
+        extra_callbacks=()):
+    """Compile (Adam, sparse cross-entropy, accuracy) and train on windows of ``settings.window``
+    characters (every ``settings.stride``); returns the Keras ``History``."""
     import keras
 
-    from coursework.training import StopAfterSeconds
-
-    x_train, y_train = corpus.windows("train", settings.window, stride=settings.stride)
-    x_val, y_val = corpus.windows("validation", settings.window)
-    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate, clipnorm=1.0),
-                  loss="sparse_categorical_crossentropy",
-                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
-    callbacks = [keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=1, min_lr=1e-4,
-                                                   verbose=0),
-                 StopAfterSeconds(settings.max_seconds), *extra_callbacks]
-    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=settings.epochs,
-                     batch_size=settings.batch_size, shuffle=True, callbacks=callbacks, verbose=verbose)
+    return fit_language_model(model, corpus.windows("train", settings.window, stride=settings.stride),
+                              corpus.windows("validation", settings.window), settings,
+                              metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+                              callbacks=extra_callbacks, verbose=verbose)
 
 
 def evaluate(model, corpus, settings: CharGeneratorSettings) -> dict[str, float]:

@@ -15,15 +15,17 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
-from coursework.profiles import pick
-from coursework.recipes import Recipe, register
+from coursework.recipes import Recipe, RecipeSettings, register
 
 
 @dataclasses.dataclass(frozen=True)
-class ChatbotSettings:
-    """Everything that decides a chat-bot training run besides the seed."""
+class ChatbotSettings(RecipeSettings):
+    """Everything that decides a chat-bot training run besides the seed (``ci``: a few thousand pairs,
+    three epochs)."""
 
+    CI: ClassVar[dict] = {"english_pairs": 2_000, "spanish_repeats": 2, "epochs": 3, "batch_size": 64}
     english_pairs: int = 8_000
     spanish_repeats: int = 4
     max_length: int = 10
@@ -40,13 +42,8 @@ class ChatbotSettings:
     validation: float = 0.05
 
 
-def settings_for(profile: str | None = None, **overrides) -> ChatbotSettings:
-    """The recipe's settings for a profile (``ci``: a few thousand pairs, two epochs)."""
-    base = pick(full=ChatbotSettings(),
-                ci=ChatbotSettings(english_pairs=2_000, spanish_repeats=2, epochs=3,
-                                   batch_size=64),
-                profile=profile)
-    return dataclasses.replace(base, **overrides)
+#: The recipe's settings for a profile, with overrides: ``settings_for("ci", epochs=1)``.
+settings_for = ChatbotSettings.for_profile
 
 
 def _fits(text: str, max_length: int) -> bool:
@@ -94,7 +91,7 @@ def pretrained_matrix(vocabulary):
     return build_embedding_matrix(vocabulary, load_glove())
 
 
-def build_chatbot_model(pairs, settings: ChatbotSettings, verbose: int = 1):
+def build_chatbot_model(pairs, settings: ChatbotSettings, verbose: int | str | None = None):
     """Vocabularies from the training pairs and an (uncompiled) seq2seq model with the course limits."""
     from coursework.models.translator import TARGET_SPECIALS, build_seq2seq_translator, build_vocabulary
 
@@ -107,7 +104,7 @@ def build_chatbot_model(pairs, settings: ChatbotSettings, verbose: int = 1):
     if settings.pretrained_embeddings:
         source_matrix, coverage = pretrained_matrix(source_vocabulary)
         target_matrix, _ = pretrained_matrix(target_vocabulary)
-        if verbose:
+        if verbose != 0:
             print(f"GloVe (mensajes): {coverage}")
     return build_seq2seq_translator(source_vocabulary, target_vocabulary, settings.max_length,
                                     settings.max_length + 1, embedding_dim=settings.embedding_dim,
@@ -135,9 +132,10 @@ def token_accuracy(model, pairs, settings: ChatbotSettings) -> dict[str, float]:
             "majority_token_accuracy": float(counts.max() / real.sum())}
 
 
-def fit_chatbot(model, pairs, settings: ChatbotSettings, *, verbose: int = 1):
+def fit_chatbot(model, pairs, settings: ChatbotSettings, *, verbose: int | str | None = None):
     """Compile and train the bot model on teacher-forced ``pairs``; returns the Keras ``History``."""
     from coursework.models.translator import compile_translator, teacher_forcing_arrays
+    from coursework.training import resolve_verbose
 
     compile_translator(model, settings.learning_rate)
     source_vocabulary = model.get_layer("source_embedding").vocabulary
@@ -147,10 +145,10 @@ def fit_chatbot(model, pairs, settings: ChatbotSettings, *, verbose: int = 1):
               for split in pairs}
     x, y = arrays["train"]
     return model.fit(x, y, validation_data=arrays["validation"], epochs=settings.epochs,
-                     batch_size=settings.batch_size, verbose=verbose)
+                     batch_size=settings.batch_size, verbose=resolve_verbose(verbose))
 
 
-def train_chatbot(settings: ChatbotSettings, *, seed: int = 42, verbose: int = 1):
+def train_chatbot(settings: ChatbotSettings, *, seed: int = 42, verbose: int | str | None = None):
     """Seed, load the pairs, build and train the bot model. Returns ``(model, pairs, history)``."""
     from coursework.training import set_seed
 

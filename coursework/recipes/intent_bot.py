@@ -6,22 +6,24 @@ training pattern). ``--save`` writes the Dense network; ``chat --bot PATH`` load
 
 Example:
     >>> from coursework.recipes.intent_bot import settings_for
-    >>> settings_for("ci").epochs < settings_for("full").epochs
-    True
+    >>> [(s.epochs, s.batch_size) for s in (settings_for("ci"), settings_for("full"))]
+    [(30, 128), (60, 16)]
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
-from coursework.profiles import pick
-from coursework.recipes import Recipe, register
+from coursework.recipes import Recipe, RecipeSettings, register
 
 
 @dataclasses.dataclass(frozen=True)
-class IntentBotSettings:
-    """Training settings of the intent bot."""
+class IntentBotSettings(RecipeSettings):
+    """Training settings of the intent bot. ``full``: 60 epochs, batches of 16; ``ci``: 30 full-batch
+    epochs at a higher learning rate."""
 
+    CI: ClassVar[dict] = {"epochs": 30, "batch_size": 128, "learning_rate": 2e-2}
     epochs: int = 60
     batch_size: int = 16
     learning_rate: float = 1e-2
@@ -29,14 +31,11 @@ class IntentBotSettings:
     threshold: float = 0.5
 
 
-def settings_for(profile: str | None = None) -> IntentBotSettings:
-    """``full``: 60 epochs, batches of 16; ``ci``: 30 full-batch epochs at a higher learning rate."""
-    return pick(full=IntentBotSettings(),
-                ci=IntentBotSettings(epochs=30, batch_size=128, learning_rate=2e-2),
-                profile=profile)
+settings_for = IntentBotSettings.for_profile
 
 
-def train_intent_bot(settings: IntentBotSettings | None = None, *, seed: int = 42, verbose: int = 1,
+def train_intent_bot(settings: IntentBotSettings | None = None, *, seed: int = 42,
+                     verbose: int | str | None = None,
                      threshold: float | None = None, intents=None):
     """A trained :class:`~coursework.bots.intent.IntentBot` (``settings``: the active profile's)."""
     settings = settings or settings_for()
@@ -51,10 +50,12 @@ def new_bot(settings: IntentBotSettings, seed: int = 42, intents=None, threshold
                      threshold=settings.threshold if threshold is None else threshold)
 
 
-def fit_bot(bot, settings: IntentBotSettings, *, verbose: int = 1):
+def fit_bot(bot, settings: IntentBotSettings, *, verbose: int | str | None = None):
     """Train ``bot``'s network with ``settings`` (the bot seeds itself); returns the bot."""
+    from coursework.training import resolve_verbose
+
     return bot.fit(epochs=settings.epochs, batch_size=settings.batch_size,
-                   learning_rate=settings.learning_rate, verbose=verbose)
+                   learning_rate=settings.learning_rate, verbose=resolve_verbose(verbose))
 
 
 class IntentBotRecipe(Recipe, name="intent-bot", metric="heldout_accuracy", notebook="02b_bots.ipynb"):

@@ -33,10 +33,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from typing import Any
+from typing import Any, ClassVar
 
-from coursework.profiles import pick
-from coursework.recipes import Recipe, register
+from coursework.recipes import Recipe, RecipeSettings, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,9 +60,12 @@ VARIANTS: dict[str, SentimentVariant] = {v.task: v for v in (
 
 
 @dataclasses.dataclass(frozen=True)
-class SentimentSettings:
-    """Everything that decides a sentiment training run besides the variant and the seed."""
+class SentimentSettings(RecipeSettings):
+    """Everything that decides a sentiment training run besides the variant and the seed (``ci``: 3,000
+    snippets, a smaller network, 3 epochs)."""
 
+    CI: ClassVar[dict] = {"limit": 3000, "extra_glove_words": 5_000, "units": 32, "filters": 64, "epochs": 3,
+                          "patience": 3}
     limit: int | None = None  # subsample of the 12,808 snippets (ci)
     max_tokens: int = 20_000  # training vocabulary, padding and [UNK] included
     extra_glove_words: int = 30_000  # GloVe words added for the GloVe variants
@@ -79,12 +81,7 @@ class SentimentSettings:
     bucket_boundaries: tuple[int, ...] | None = (8, 12, 16, 20, 26, 34)
 
 
-def settings_for(profile: str | None = None) -> SentimentSettings:
-    """The course settings for a profile (``ci``: 3,000 snippets, smaller network, 3 epochs)."""
-    return pick(full=SentimentSettings(),
-                ci=SentimentSettings(limit=3000, extra_glove_words=5_000, units=32, filters=64,
-                                     epochs=3, patience=3),
-                profile=profile)
+settings_for = SentimentSettings.for_profile
 
 
 @dataclasses.dataclass
@@ -171,14 +168,16 @@ def evaluate_texts(model, texts, labels, threshold: float = 0.5) -> dict[str, fl
 
 
 def train_variant(variant: SentimentVariant | str, settings: SentimentSettings | None = None, *,
-                  seed: int = 42, verbose: int = 1, data=None, keyed_vectors=None) -> SentimentRun:
+                  seed: int = 42, verbose: int | str | None = None, data=None,
+                  keyed_vectors=None) -> SentimentRun:
     """Train one variant on the grouped Rotten Tomatoes split and evaluate it on the test split.
 
     Args:
         variant: a :class:`SentimentVariant` or its task name.
         settings: defaults to the active profile's :func:`settings_for`.
         seed: weights, shuffling and OOV vectors.
-        verbose: Keras progress (1: bar, 2: one line per epoch, 0: silent).
+        verbose: Keras progress (1: bar, 2: one line per epoch, 0: silent; ``None``:
+            :func:`coursework.progress.fit_verbose`).
         data: the splits of :func:`load_rotten_tomatoes` (loaded with ``settings.limit`` if ``None``).
         keyed_vectors: GloVe vectors (loaded with :func:`coursework.embeddings.load_glove` if needed).
 

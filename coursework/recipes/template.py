@@ -4,6 +4,8 @@
 timing and the :class:`TrainResult`. A subclass supplies ``settings_for``, ``load``, ``build``,
 ``fit``, ``evaluate`` and ``describe`` (and ``export`` when ``--save`` writes something else than the
 trained model). Modules that define recipes must stay cheap to import: Keras is imported inside hooks.
+A recipe's settings subclass :class:`RecipeSettings`: the dataclass defaults are the ``full`` profile,
+``CI`` holds what the ``ci`` profile changes, and ``for_profile`` is the recipe's ``settings_for``.
 
 Example:
     >>> import dataclasses
@@ -28,17 +30,47 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, ClassVar
+
+
+@dataclasses.dataclass(frozen=True)
+class RecipeSettings:
+    """Base of a recipe's settings: a frozen dataclass whose defaults are the ``full`` profile.
+
+    A subclass lists its fields and sets ``CI``, the fields the ``ci`` profile changes.
+
+    Example:
+        >>> @dataclasses.dataclass(frozen=True)
+        ... class Sizes(RecipeSettings):
+        ...     CI: ClassVar[dict] = {"epochs": 2}
+        ...     epochs: int = 10
+        ...     units: int = 64
+        >>> Sizes.for_profile("ci"), Sizes.for_profile("full", units=8)
+        (Sizes(epochs=2, units=64), Sizes(epochs=10, units=8))
+    """
+
+    CI: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def for_profile(cls, profile: str | None = None, **overrides):
+        """The settings of ``profile`` (``None``: the active one, see :mod:`coursework.profiles`),
+        with ``overrides`` applied last."""
+        from coursework.profiles import pick
+
+        settings = pick(full=cls(), ci=cls(**cls.CI), profile=profile)
+        return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-    """What the caller asks of a training run. ``epochs=None`` means the profile's default."""
+    """What the caller asks of a training run. ``epochs=None`` means the profile's default;
+    ``verbose=None`` means :func:`coursework.progress.fit_verbose` (one line per epoch under the
+    notebook runner, Keras' live bar elsewhere)."""
 
     profile: str = "full"
     epochs: int | None = None
     seed: int = 42
-    verbose: int = 1
+    verbose: int | str | None = None
 
 
 @dataclasses.dataclass
@@ -113,8 +145,9 @@ class Recipe:
         """A fresh, untrained model (or bot)."""
         raise NotImplementedError
 
-    def fit(self, model, data, settings, verbose: int) -> dict[str, list[float]]:
+    def fit(self, model, data, settings, verbose: int | str) -> dict[str, list[float]]:
         """Train ``model`` for ``settings``' epochs; returns the history (``{"loss": [...], ...}``).
+        ``verbose`` is Keras' (``0``, ``1``, ``2`` or ``"auto"``), already resolved by :meth:`run`.
 
         What ``evaluate`` reports about the training itself (e.g. seconds per epoch) may be left in
         ``data`` when ``load`` returns a dict.
@@ -133,17 +166,19 @@ class Recipe:
         """The model line of ``python -m coursework tasks``, derived from ``settings``."""
         raise NotImplementedError
 
-    def train(self, config: TrainConfig = TrainConfig()) -> TrainResult:
+    def train(self, config: TrainConfig | None = None) -> TrainResult:
         """Train with the profile's settings (``config.epochs`` overrides their epochs) and evaluate."""
+        config = config or TrainConfig()
         settings = self.settings_for(config.profile)
         if config.epochs is not None:
             settings = dataclasses.replace(settings, **{self.epochs_field: config.epochs})
         return self.run(settings, seed=config.seed, verbose=config.verbose)
 
-    def run(self, settings, *, seed: int = 42, verbose: int = 1, data=None) -> TrainResult:
+    def run(self, settings, *, seed: int = 42, verbose: int | str | None = None, data=None) -> TrainResult:
         """Train with explicit ``settings`` (notebooks, benchmarks); ``data`` skips :meth:`load`."""
-        from coursework.training import Timer, set_seed
+        from coursework.training import Timer, resolve_verbose, set_seed
 
+        verbose = resolve_verbose(verbose)
         set_seed(seed)
         if data is None:
             data = self.load(settings, seed)

@@ -13,9 +13,9 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
-from coursework.profiles import pick
-from coursework.recipes import Recipe, register
+from coursework.recipes import Recipe, RecipeSettings, register
 
 # Longest Spanish number (10 words: "setecientos setenta y siete mil setecientos setenta y siete")
 # and longest English one with its [END] (12 tokens, "-" counted, + 1).
@@ -25,9 +25,12 @@ LONG_INPUT_WORDS = 8  # "long" inputs for the bottleneck comparison: 8 Spanish w
 
 
 @dataclasses.dataclass(frozen=True)
-class TranslatorSettings:
-    """Everything that decides a number-translator training run besides the seed."""
+class TranslatorSettings(RecipeSettings):
+    """Everything that decides a number-translator training run besides the seed (``ci``: fewer numbers
+    and epochs)."""
 
+    CI: ClassVar[dict] = {"n": 4_000, "epochs": 3, "batch_size": 64, "target_exact_match": None,
+                          "validation_size": 100}
     n: int = 20_000
     attention: str | None = "general"
     cell: str = "gru"
@@ -40,13 +43,8 @@ class TranslatorSettings:
     validation_size: int = 500  # validation numbers decoded after each epoch for val_exact_match
 
 
-def settings_for(profile: str | None = None, **overrides) -> TranslatorSettings:
-    """The recipe's settings for a profile (``ci``: fewer numbers and epochs), with overrides."""
-    base = pick(full=TranslatorSettings(),
-                ci=TranslatorSettings(n=4_000, epochs=3, batch_size=64, target_exact_match=None,
-                                      validation_size=100),
-                profile=profile)
-    return dataclasses.replace(base, **overrides)
+#: The recipe's settings for a profile, with overrides: ``settings_for("ci", attention=None)``.
+settings_for = TranslatorSettings.for_profile
 
 
 def make_splits(settings: TranslatorSettings, seed: int = 0):
@@ -83,7 +81,8 @@ def build_number_translator(splits, settings: TranslatorSettings):
                                     "number_translator_no_attention")
 
 
-def fit_number_translator(model, splits, settings: TranslatorSettings, *, verbose: int = 1):
+def fit_number_translator(model, splits, settings: TranslatorSettings, *,
+                          verbose: int | str | None = None):
     """Compile and train ``model``, logging ``val_exact_match`` each epoch (and stopping at its target).
 
     Returns:
@@ -92,7 +91,7 @@ def fit_number_translator(model, splits, settings: TranslatorSettings, *, verbos
     """
     from coursework.generation.seq2seq import Seq2SeqTranslator
     from coursework.models.translator import compile_translator, teacher_forcing_arrays
-    from coursework.training import StopAtTarget
+    from coursework.training import StopAtTarget, resolve_verbose
 
     compile_translator(model, settings.learning_rate)
     source_vocabulary = model.get_layer("source_embedding").vocabulary
@@ -109,11 +108,12 @@ def fit_number_translator(model, splits, settings: TranslatorSettings, *, verbos
         callbacks.append(StopAtTarget("val_exact_match", settings.target_exact_match))
     x, y = arrays["train"]
     history = model.fit(x, y, validation_data=arrays["validation"], epochs=settings.epochs,
-                        batch_size=settings.batch_size, callbacks=callbacks, verbose=verbose)
+                        batch_size=settings.batch_size, callbacks=callbacks, verbose=resolve_verbose(verbose))
     return translator, history
 
 
-def train_number_translator(splits, settings: TranslatorSettings, *, seed: int = 42, verbose: int = 1):
+def train_number_translator(splits, settings: TranslatorSettings, *, seed: int = 42,
+                            verbose: int | str | None = None):
     """Seed, build and train one number translator (the notebook's and the benchmark's entry point).
 
     Returns:

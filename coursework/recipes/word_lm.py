@@ -14,37 +14,32 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import ClassVar
 
-from coursework.profiles import pick
 from coursework.recipes import Recipe, register
+from coursework.recipes._language_model import LanguageModelSettings, fit_language_model
 
 SAMPLE_PROMPTS = ("señor presidente", "el gobierno de", "muchas gracias", "la ley de")
 
 
 @dataclasses.dataclass(frozen=True)
-class WordLMSettings:
-    """Everything that decides a word-lm training run besides the seed."""
+class WordLMSettings(LanguageModelSettings):
+    """Everything that decides a word-lm training run besides the seed (the corpus and training fields
+    come from :class:`~coursework.recipes._language_model.LanguageModelSettings`); ``ci``: 300k characters,
+    2,000 words, 3 epochs."""
 
-    source: str = "es"
-    max_chars: int | None = None
+    CI: ClassVar[dict] = {"max_chars": 300_000, "max_tokens": 2000, "window": 10, "embedding_dim": 32,
+                          "units": 64, "epochs": 3, "batch_size": 32, "learning_rate": 1e-2,
+                          "max_seconds": 50.0}
     max_tokens: int = 5000
-    val_fraction: float = 0.1
-    n_blocks: int = 20
-    window: int = 20
     embedding_dim: int = 64
-    units: int = 128
+    window: int = 20
     epochs: int = 8
-    batch_size: int = 64
     learning_rate: float = 6e-3
     max_seconds: float | None = 420.0
 
 
-def settings_for(profile: str | None = None) -> WordLMSettings:
-    """The recipe's settings for a profile (``ci``: 300k characters, 2,000 words, 3 epochs)."""
-    return pick(full=WordLMSettings(),
-                ci=WordLMSettings(max_chars=300_000, max_tokens=2000, window=10, embedding_dim=32, units=64,
-                                  epochs=3, batch_size=32, learning_rate=1e-2, max_seconds=50.0),
-                profile=profile)
+settings_for = WordLMSettings.for_profile
 
 
 def load_corpus(settings: WordLMSettings):
@@ -63,23 +58,16 @@ def build_model(corpus, settings: WordLMSettings):
                          units=settings.units)
 
 
-def fit(model, corpus, settings: WordLMSettings, *, verbose: int = 1, extra_callbacks=()):
-    """Compile (Adam, sparse cross-entropy, top-5 accuracy) and train; returns the Keras ``History``."""
+def fit(model, corpus, settings: WordLMSettings, *, verbose: int | str | None = None, extra_callbacks=()):
+    """Compile (Adam, sparse cross-entropy, top-5 accuracy) and train, stopping early when the
+    validation loss stops improving (best weights kept); returns the Keras ``History``."""
     import keras
 
-    from coursework.training import StopAfterSeconds
-
-    x_train, y_train = corpus.windows("train", settings.window)
-    x_val, y_val = corpus.windows("validation", settings.window)
-    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate, clipnorm=1.0),
-                  loss="sparse_categorical_crossentropy",
-                  metrics=[keras.metrics.SparseTopKCategoricalAccuracy(k=5, name="top5_accuracy")])
-    callbacks = [keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=1, min_lr=1e-4,
-                                                   verbose=0),
-                 keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True),
-                 StopAfterSeconds(settings.max_seconds), *extra_callbacks]
-    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=settings.epochs,
-                     batch_size=settings.batch_size, shuffle=True, callbacks=callbacks, verbose=verbose)
+    early = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
+    top5 = keras.metrics.SparseTopKCategoricalAccuracy(k=5, name="top5_accuracy")
+    return fit_language_model(model, corpus.windows("train", settings.window),
+                              corpus.windows("validation", settings.window), settings, metrics=[top5],
+                              callbacks=[early, *extra_callbacks], verbose=verbose)
 
 
 def evaluate(model, corpus, settings: WordLMSettings) -> dict[str, float]:
