@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (ValueError, KeyError, TypeError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+    except (ValueError, KeyError, TypeError, OSError) as exc:  # OSError: missing files, full disk, …
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"error: {message}", file=sys.stderr)
         return 1

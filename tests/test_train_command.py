@@ -91,9 +91,30 @@ def test_save_refuses_bad_places_before_training(trainings, tmp_path, monkeypatc
         assert main(["train", "addition", "--save", str(path)]) == 1
         line = error_line(capsys)
         assert str(path) in line and fragment in line
-    monkeypatch.setattr(train_command.os, "access", lambda *args: False)  # a read-only folder
+    import coursework.atomic
+
+    monkeypatch.setattr(coursework.atomic.os, "access", lambda *args: False)  # a read-only folder
     assert main(["train", "addition", "--save", str(tmp_path / "m.keras")]) == 1
     assert "no write permission" in error_line(capsys)
     assert not trainings
     assert main(["train", "addition", "intent-bot", "--save", str(tmp_path / "x.keras")]) == 1
     assert "exactly one task" in error_line(capsys)
+
+
+def test_a_save_that_fails_midway_keeps_the_old_model_and_leaves_no_temporary_file(
+        trainings, tmp_path, monkeypatch, capsys):
+    import errno
+
+    target = tmp_path / "m.keras"
+    target.write_text("old model")
+
+    def disk_full(self, path):
+        with open(path, "w") as file:
+            file.write("half a mod")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Saved, "save", disk_full)
+    assert main(["train", "addition", "--save", str(target), "--overwrite"]) == 1
+    assert "No space left" in error_line(capsys)
+    assert target.read_text() == "old model"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.keras"]

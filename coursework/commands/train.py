@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pathlib
 
 from coursework.commands import positive
@@ -57,22 +56,16 @@ def check_save_path(path: str, overwrite: bool = False) -> pathlib.Path:
     Raises:
         ValueError (suffix, existing file), IsADirectoryError, FileNotFoundError, PermissionError.
     """
+    from coursework.atomic import check_output_path
+
     target = pathlib.Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(f"Cannot save to {path!r}: it is a folder; name a '.keras' file.")
-    if target.suffix != ".keras":
+    if target.suffix != ".keras" and not target.is_dir():
         raise ValueError(f"Cannot save to {path!r}: the file name must end in '.keras'.")
-    folder = target.parent
-    if not folder.is_dir():
-        raise FileNotFoundError(f"Cannot save to {path!r}: folder {str(folder)!r} does not exist.")
-    if target.exists() and not overwrite:
-        raise ValueError(f"Cannot save to {path!r}: the file exists; pass --overwrite to replace it.")
-    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise PermissionError(f"Cannot save to {path!r}: no write permission.")
-    return target
+    return check_output_path(target, overwrite, what="model")
 
 
 def run(args) -> int:
+    from coursework.atomic import write_with
     from coursework.profiles import get_profile
     from coursework.progress import fit_verbose
     from coursework.recipes import TrainConfig, all_recipes, get_recipe
@@ -94,8 +87,8 @@ def run(args) -> int:
         if not args.json:
             print(f"== {recipe.name}: {recipe.summary} (profile {profile})", flush=True)
         result = recipe.train(config)
-        if args.save:
-            result.model.save(args.save)
+        if args.save:  # a temporary sibling renamed into place: a failed save keeps the old file
+            write_with(args.save, result.model.save)
         summary = {**result.summary(), "headline_metric": recipe.metric, "profile": profile}
         if args.save:
             summary["saved_to"] = args.save
