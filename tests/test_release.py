@@ -134,6 +134,25 @@ def test_release_clears_outputs_keeps_checks_and_is_deterministic(tmp_path):
         release_notebooks([path], tmp_path / "ref")
 
 
+def test_release_never_replaces_a_different_file_silently(tmp_path):
+    path = tmp_path / "ref" / "01_x.ipynb"
+    path.parent.mkdir()
+    nbformat.write(_notebook(_code("### BEGIN SOLUTION\ny = 4\n### END SOLUTION", "sol", [SOLUTION_TAG]),
+                             _code("assert y == 4, 'y'", "check-y", [CHECK_TAG])), path)
+    out = tmp_path / "out"
+    (released,) = release_notebooks([path], out)
+    assert release_notebooks([path], out) == [released]  # identical: releasing again is a no-op
+    released.write_text("the student's solved notebook")
+    with pytest.raises(ValueError, match="already exists.*--overwrite"):
+        release_notebooks([path], out)
+    assert released.read_text() == "the student's solved notebook"
+    release_notebooks([path], out, overwrite=True)
+    assert PLACEHOLDER_RAISE in nbformat.read(released, as_version=4).cells[0].source
+    assert sorted(out.iterdir()) == [released]  # no temporary file left
+    with pytest.raises(ValueError, match="is a file"):
+        release_notebooks([path], released)
+
+
 def test_check_that_ignores_the_solution_is_detected():
     reference = _notebook(
         _code("### BEGIN SOLUTION\ny = 4\n### END SOLUTION", "sol", [SOLUTION_TAG]),

@@ -92,18 +92,25 @@ def release_notebook(nb: Any, name: str = "notebook") -> Any:
     return student
 
 
-def release_notebooks(paths: Iterable[str | os.PathLike], out: str | os.PathLike) -> list[pathlib.Path]:
+def release_notebooks(paths: Iterable[str | os.PathLike], out: str | os.PathLike,
+                      overwrite: bool = False) -> list[pathlib.Path]:
     """Write the student version of each notebook into folder ``out`` (same file names).
 
-    Every notebook is validated before anything is written, so a malformed one leaves ``out``
-    untouched.
+    Every notebook is validated, and every target checked, before anything is written, so a
+    malformed notebook or a refused target leaves ``out`` untouched. A file of ``out`` that differs
+    from its new version (a student's solved notebook, an older release) is replaced only with
+    ``overwrite``; one that is already identical is left as it is. Each file is written to a
+    temporary sibling and renamed into place.
 
     Raises:
         MarkerError: for malformed markers (names notebook and cell).
-        ValueError: if ``out`` is the folder of a reference notebook (it would be overwritten).
+        ValueError: if ``out`` is the folder of a reference notebook (it would be overwritten), is a
+            file, or holds a different file of the same name and ``overwrite`` is false.
         FileNotFoundError: for a missing notebook.
     """
     import nbformat
+
+    from coursework.atomic import check_output_path, write_text
 
     out_dir = pathlib.Path(out)
     released: list[tuple[pathlib.Path, str]] = []
@@ -123,9 +130,16 @@ def release_notebooks(paths: Iterable[str | os.PathLike], out: str | os.PathLike
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"Two notebooks would be released as {', '.join(duplicates)}.")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"--out {str(out_dir)!r} is a file, not a folder.")
+    changed = [(target, text) for target, text in released
+               if not (target.is_file() and target.read_text(encoding="utf-8") == text)]
+    for target, _ in changed:
+        if out_dir.is_dir():
+            check_output_path(target, overwrite, what="released notebook")
     out_dir.mkdir(parents=True, exist_ok=True)
-    for target, text in released:
-        target.write_text(text, encoding="utf-8", newline="\n")
+    for target, text in changed:
+        write_text(target, text)
     return [target for target, _ in released]
 
 
