@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 
 import keras
 from keras import ops
@@ -30,10 +31,14 @@ _NEG_INF = -1e9
 
 
 def _static_shape(x):
+    """The shape of ``x`` with every dimension that is not a known integer as ``None``.
+
+    A symbolic dimension (JAX traces the batch axis as a ``_DimExpr``) is unknown, not an error.
+    """
     shape = getattr(x, "shape", None)
     if shape is None:
         return None
-    return tuple(None if d is None else int(d) for d in shape)
+    return tuple(int(d) if isinstance(d, numbers.Integral) else None for d in shape)
 
 
 def _check_mask_shape(mask, target, name):
