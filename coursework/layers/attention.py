@@ -70,7 +70,9 @@ def masked_softmax(scores, mask=None, axis=-1):
     if mask is None:
         return ops.softmax(scores, axis=axis)
     mask = ops.cast(mask, "bool")
-    weights = ops.softmax(ops.where(mask, scores, ops.cast(_NEG_INF, scores.dtype)), axis=axis)
+    # float16 cannot hold -1e9 (it becomes -inf, and a fully masked row then gives NaN gradients).
+    neg = -6.0e4 if keras.backend.standardize_dtype(scores.dtype) == "float16" else _NEG_INF
+    weights = ops.softmax(ops.where(mask, scores, ops.cast(neg, scores.dtype)), axis=axis)
     return ops.where(mask, weights, ops.zeros_like(weights))
 
 
@@ -175,7 +177,7 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.supports_masking = True
-        self._dropout_layer = keras.layers.Dropout(self.dropout)
+        self._dropout_layer = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         d_model = query_shape[-1]
@@ -252,9 +254,9 @@ class MultiHeadSelfAttention(keras.layers.Layer):
             return output, weights
         return output
 
-    def compute_mask(self, query, value=None, key=None, mask=None, **kwargs):
+    def compute_mask(self, query, mask=None, **kwargs):
+        # Keras passes the first input's mask positionally; the output has the query's time steps.
         return mask
-
 
     def get_config(self):
         config = super().get_config()
@@ -327,7 +329,6 @@ class AttentionPooling(keras.layers.Layer):
 
     def compute_mask(self, inputs, mask=None):
         return None
-
 
     def get_config(self):
         config = super().get_config()

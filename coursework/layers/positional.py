@@ -95,13 +95,15 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         self.embeddings_initializer = keras.initializers.get(embeddings_initializer)
         self.token_embedding = keras.layers.Embedding(vocab_size, embed_dim,
                                                       embeddings_initializer=self.embeddings_initializer,
-                                                      name="token_embedding")
+                                                      name="token_embedding", dtype=self.dtype_policy)
         if positions == "learned":
             self.position_embedding = keras.layers.Embedding(max_len, embed_dim,
                                                              embeddings_initializer=self.embeddings_initializer,
-                                                             name="position_embedding")
+                                                             name="position_embedding",
+                                                             dtype=self.dtype_policy)
         else:
-            self.position_embedding = SinusoidalPositionalEncoding(name="position_encoding")
+            self.position_embedding = SinusoidalPositionalEncoding(name="position_encoding",
+                                                                   dtype=self.dtype_policy)
 
     def _check_length(self, length):
         if length is not None and int(length) > self.max_len:

@@ -78,21 +78,25 @@ class TransformerEncoderBlock(keras.layers.Layer):
         init = dict(kernel_initializer=keras.initializers.get(keras.initializers.serialize(self.kernel_initializer)),
                     bias_initializer=keras.initializers.get(keras.initializers.serialize(self.bias_initializer)))
         self.attention = MultiHeadSelfAttention(self.num_heads, d_model // self.num_heads,
-                                                dropout=self.dropout, name="self_attention", **init)
+                                                dropout=self.dropout, name="self_attention", dtype=self.dtype_policy,
+                                                **init)
         self.attention.build(inputs_shape)
         self.attention_norm = keras.layers.LayerNormalization(epsilon=self.layer_norm_epsilon,
-                                                              name="self_attention_layer_norm")
+                                                              name="self_attention_layer_norm",
+                                                              dtype=self.dtype_policy)
         self.attention_norm.build(inputs_shape)
-        self.attention_dropout = keras.layers.Dropout(self.dropout)
+        self.attention_dropout = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
         self.ffn_norm = keras.layers.LayerNormalization(epsilon=self.layer_norm_epsilon,
-                                                        name="feedforward_layer_norm")
+                                                        name="feedforward_layer_norm", dtype=self.dtype_policy)
         self.ffn_norm.build(inputs_shape)
         self.ffn_intermediate = keras.layers.Dense(self.intermediate_dim, activation=self.activation,
-                                                   name="feedforward_intermediate_dense", **init)
+                                                   name="feedforward_intermediate_dense", dtype=self.dtype_policy,
+                                                   **init)
         self.ffn_intermediate.build(inputs_shape)
-        self.ffn_output = keras.layers.Dense(d_model, name="feedforward_output_dense", **init)
+        self.ffn_output = keras.layers.Dense(d_model, name="feedforward_output_dense",
+                                            dtype=self.dtype_policy, **init)
         self.ffn_output.build(tuple(inputs_shape[:-1]) + (self.intermediate_dim,))
-        self.ffn_dropout = keras.layers.Dropout(self.dropout)
+        self.ffn_dropout = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
         self.built = True
 
     def call(self, inputs, padding_mask=None, attention_mask=None, mask=None, training=None,
@@ -124,7 +128,6 @@ class TransformerEncoderBlock(keras.layers.Layer):
 
     def compute_mask(self, inputs, mask=None, **kwargs):
         return mask
-
 
     def get_config(self):
         config = super().get_config()
