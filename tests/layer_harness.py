@@ -99,8 +99,7 @@ def _build_model(cls, init_kwargs, inputs, call_kwargs, masking):
     return keras.Model(symbolic, output), layer, output
 
 
-def check_shapes_and_save_load(cls, init_kwargs, inputs, expected_output_shape, call_kwargs, directory,
-                               atol):
+def check_shapes_and_save_load(cls, init_kwargs, inputs, expected_output_shape, call_kwargs, directory, atol):
     """Symbolic and eager shapes; ``.keras`` round trip inside a model gives the same outputs."""
     model, layer, symbolic_output = _build_model(cls, init_kwargs, inputs, call_kwargs, masking=False)
     expected = expected_output_shape if isinstance(expected_output_shape, list) else [expected_output_shape]
@@ -119,8 +118,9 @@ def check_shapes_and_save_load(cls, init_kwargs, inputs, expected_output_shape, 
         np.testing.assert_allclose(after, before, atol=atol, err_msg="outputs differ after save/load")
     loaded_layer = loaded.get_layer(layer.name)
     assert type(loaded_layer) is cls
-    assert json.dumps(loaded_layer.get_config(), sort_keys=True) == json.dumps(layer.get_config(),
-                                                                               sort_keys=True)
+    assert json.dumps(loaded_layer.get_config(), sort_keys=True) == json.dumps(
+        layer.get_config(), sort_keys=True
+    )
 
 
 def input_mask(inputs):
@@ -165,22 +165,37 @@ def check_dtype_policy(cls, init_kwargs, inputs, call_kwargs, policy):
     for tensor in outputs + specs:
         if _is_float(tensor.dtype):
             assert keras.backend.standardize_dtype(tensor.dtype) == policy.compute_dtype, (
-                f"output in {tensor.dtype}, expected {policy.compute_dtype}")
+                f"output in {tensor.dtype}, expected {policy.compute_dtype}"
+            )
     for output in outputs:
         assert np.all(np.isfinite(ops.convert_to_numpy(ops.cast(output, "float32")))), "non-finite output"
     for weight in layer.weights:
         if _is_float(weight.dtype):
             assert keras.backend.standardize_dtype(weight.dtype) == policy.variable_dtype, (
-                f"weight {weight.path} in {weight.dtype}, expected {policy.variable_dtype}")
+                f"weight {weight.path} in {weight.dtype}, expected {policy.variable_dtype}"
+            )
     for sublayer in layer._flatten_layers(include_self=False):
         assert (sublayer.compute_dtype, sublayer.variable_dtype) == (
-            policy.compute_dtype, policy.variable_dtype), (
+            policy.compute_dtype,
+            policy.variable_dtype,
+        ), (
             f"sub-layer {sublayer.name} has policy {sublayer.dtype_policy.name}, expected {policy.name}: "
-            "create sub-layers with dtype=self.dtype_policy")
+            "create sub-layers with dtype=self.dtype_policy"
+        )
 
 
-def run_layer_test(cls, init_kwargs, input_data, expected_output_shape, directory, *, call_kwargs=None,
-                   mask="keep", dtype_policy="mixed_float16", atol=1e-6):
+def run_layer_test(
+    cls,
+    init_kwargs,
+    input_data,
+    expected_output_shape,
+    directory,
+    *,
+    call_kwargs=None,
+    mask="keep",
+    dtype_policy="mixed_float16",
+    atol=1e-6,
+):
     """Run every check of this module on ``cls(**init_kwargs)``.
 
     Args:
@@ -198,8 +213,7 @@ def run_layer_test(cls, init_kwargs, input_data, expected_output_shape, director
     call_kwargs = dict(call_kwargs or {})
     inputs = _as_dict(input_data)
     check_config_round_trip(cls(**init_kwargs))
-    check_shapes_and_save_load(cls, init_kwargs, inputs, expected_output_shape, call_kwargs, directory,
-                               atol)
+    check_shapes_and_save_load(cls, init_kwargs, inputs, expected_output_shape, call_kwargs, directory, atol)
     check_mask(cls, init_kwargs, inputs, call_kwargs, mask)
     if dtype_policy is not None:
         check_dtype_policy(cls, init_kwargs, inputs, call_kwargs, dtype_policy)

@@ -1,12 +1,15 @@
 """Attention layers: equal to Keras' own with the same weights, masks respected, clear errors."""
 
+import keras
 import numpy as np
 import pytest
 
-import keras
-
-from coursework.layers.attention import (AttentionPooling, MultiHeadSelfAttention, masked_softmax,
-                                         scaled_dot_product_attention)
+from coursework.layers.attention import (
+    AttentionPooling,
+    MultiHeadSelfAttention,
+    masked_softmax,
+    scaled_dot_product_attention,
+)
 from coursework.layers.positional import SinusoidalPositionalEncoding, TokenAndPositionEmbedding
 
 RNG = np.random.default_rng(0)
@@ -33,11 +36,14 @@ def test_scaled_dot_product_mask_zeroes_keys():
     assert np.all(w[..., 2] == 0) and np.allclose(w.sum(-1), 1)
 
 
-@pytest.mark.parametrize("shapes, fragment", [
-    (((1, 2, 4), (1, 3, 5), (1, 3, 4)), "last dimension"),
-    (((1, 2, 4), (1, 3, 4), (1, 4, 4)), "same length"),
-    (((1, 2, 4), (1, 3, 4), (3, 4)), "same rank"),
-])
+@pytest.mark.parametrize(
+    "shapes, fragment",
+    [
+        (((1, 2, 4), (1, 3, 5), (1, 3, 4)), "last dimension"),
+        (((1, 2, 4), (1, 3, 4), (1, 4, 4)), "same length"),
+        (((1, 2, 4), (1, 3, 4), (3, 4)), "same rank"),
+    ],
+)
 def test_scaled_dot_product_rejects_mismatched_shapes(shapes, fragment):
     with pytest.raises(ValueError, match=fragment):
         scaled_dot_product_attention(*(_x(*s) for s in shapes))
@@ -139,11 +145,14 @@ def test_sinusoidal_equals_keras_hub():
     import keras_hub
 
     x = _x(2, 7, 10)
-    np.testing.assert_allclose(SinusoidalPositionalEncoding()(x),
-                               keras_hub.layers.SinePositionEncoding()(x), atol=1e-5)
-    np.testing.assert_allclose(SinusoidalPositionalEncoding(max_wavelength=100)(x, start_index=3),
-                               keras_hub.layers.SinePositionEncoding(max_wavelength=100)(x, start_index=3),
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        SinusoidalPositionalEncoding()(x), keras_hub.layers.SinePositionEncoding()(x), atol=1e-5
+    )
+    np.testing.assert_allclose(
+        SinusoidalPositionalEncoding(max_wavelength=100)(x, start_index=3),
+        keras_hub.layers.SinePositionEncoding(max_wavelength=100)(x, start_index=3),
+        atol=1e-5,
+    )
 
 
 def test_token_and_position_embedding_learned_positions_and_length_check():

@@ -65,5 +65,9 @@ class TokenVocabulary(keras.layers.Layer):
         return keras.KerasTensor(tuple(inputs.shape) + (len(self.vocabulary),), dtype=self.compute_dtype)
 
     def get_config(self):
-        return {**super().get_config(), "vocabulary": list(self.vocabulary), "level": self.level,
-                "output_mode": self.output_mode}
+        return {
+            **super().get_config(),
+            "vocabulary": list(self.vocabulary),
+            "level": self.level,
+            "output_mode": self.output_mode,
+        }
