@@ -67,7 +67,7 @@ def masked_softmax(scores, mask=None, axis=-1):
 
     Example:
         >>> import numpy as np
-        >>> masked_softmax(np.zeros((1, 3), "float32"), np.array([[1, 1, 0]])).numpy().tolist()
+        >>> np.asarray(masked_softmax(np.zeros((1, 3), "float32"), np.array([[1, 1, 0]]))).tolist()
         [[0.5, 0.5, 0.0]]
     """
     scores = ops.convert_to_tensor(scores)
@@ -100,7 +100,7 @@ def scaled_dot_product_attention(query, key, value, mask=None):
         >>> import numpy as np
         >>> q = np.array([[[1.0, 0.0]]], "float32"); k = np.array([[[1.0, 0.0], [0.0, 1.0]]], "float32")
         >>> _, w = scaled_dot_product_attention(q, k, k)
-        >>> np.round(w.numpy().astype(float), 3).tolist()
+        >>> np.round(np.asarray(w).astype(float), 3).tolist()
         [[[0.67, 0.33]]]
     """
     query, key, value = (ops.convert_to_tensor(t) for t in (query, key, value))
@@ -317,7 +317,7 @@ class AttentionPooling(keras.layers.Layer):
     Example:
         >>> import numpy as np
         >>> s, alpha = AttentionPooling(8)(np.ones((2, 5, 3), "float32"), return_attention_scores=True)
-        >>> tuple(s.shape), tuple(alpha.shape), round(float(alpha[0].numpy().sum()), 4)
+        >>> tuple(s.shape), tuple(alpha.shape), round(float(np.asarray(alpha[0]).sum()), 4)
         ((2, 3), (2, 5), 1.0)
     """
 

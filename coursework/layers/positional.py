@@ -7,7 +7,7 @@
 Example:
     >>> import numpy as np
     >>> pe = SinusoidalPositionalEncoding()(np.zeros((1, 4, 6), "float32"))
-    >>> np.round(pe.numpy()[0, 1, :2].astype(float), 4).tolist()   # position 1: sin(1), cos(1)
+    >>> np.round(np.asarray(pe)[0, 1, :2].astype(float), 4).tolist()   # position 1: sin(1), cos(1)
     [0.8415, 0.5403]
 """
 
@@ -29,8 +29,8 @@ class SinusoidalPositionalEncoding(keras.layers.Layer):
 
     Example:
         >>> import numpy as np
-        >>> SinusoidalPositionalEncoding()(np.zeros((2, 5, 8), "float32")).shape
-        TensorShape([2, 5, 8])
+        >>> tuple(SinusoidalPositionalEncoding()(np.zeros((2, 5, 8), "float32")).shape)
+        (2, 5, 8)
     """
 
     def __init__(self, max_wavelength=10000, **kwargs):
@@ -78,7 +78,7 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         >>> import numpy as np
         >>> layer = TokenAndPositionEmbedding(vocab_size=10, max_len=4, embed_dim=3)
         >>> y = layer(np.array([[5, 2, 0, 0]]))
-        >>> tuple(y.shape), layer.compute_mask(np.array([[5, 2, 0, 0]])).numpy().tolist()
+        >>> tuple(y.shape), np.asarray(layer.compute_mask(np.array([[5, 2, 0, 0]]))).tolist()
         ((1, 4, 3), [[True, True, False, False]])
     """
 

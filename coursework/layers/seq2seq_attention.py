@@ -111,8 +111,8 @@ class LuongAttention(_EncoderDecoderAttention):
     Example:
         >>> import numpy as np
         >>> layer = LuongAttention(score="general")
-        >>> layer(np.ones((1, 2, 8)), np.ones((1, 6, 8))).shape
-        TensorShape([1, 2, 8])
+        >>> tuple(layer(np.ones((1, 2, 8)), np.ones((1, 6, 8))).shape)
+        (1, 2, 8)
     """
 
     SCORES = ("dot", "general")

@@ -16,7 +16,7 @@ class ReverseTime(keras.layers.Layer):
 
     Example:
         >>> import numpy as np
-        >>> ReverseTime()(np.arange(3.0).reshape(1, 3, 1)).numpy().ravel().tolist()
+        >>> np.asarray(ReverseTime()(np.arange(3.0).reshape(1, 3, 1))).ravel().tolist()
         [2.0, 1.0, 0.0]
     """
 

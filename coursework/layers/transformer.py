@@ -10,8 +10,8 @@ Numerically equal to ``keras_hub.layers.TransformerEncoder`` with the same weigh
 Example:
     >>> import numpy as np
     >>> block = TransformerEncoderBlock(num_heads=2, intermediate_dim=16)
-    >>> block(np.zeros((1, 5, 8), "float32")).shape
-    TensorShape([1, 5, 8])
+    >>> tuple(block(np.zeros((1, 5, 8), "float32")).shape)
+    (1, 5, 8)
 """
 
 from __future__ import annotations

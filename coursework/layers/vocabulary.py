@@ -25,7 +25,7 @@ class TokenVocabulary(keras.layers.Layer):
     Example:
         >>> import numpy as np
         >>> layer = TokenVocabulary(["a", "b", "c"])
-        >>> layer(np.array([[2, 0]])).numpy().tolist()
+        >>> np.asarray(layer(np.array([[2, 0]]))).tolist()
         [[[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]]
     """
 
