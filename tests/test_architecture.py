@@ -41,12 +41,14 @@ def test_import_contracts_hold():
 
 
 def test_ruff_check_is_clean():
-    code, report = _run(_tool("ruff"), "check", "--no-cache", *LINTED)
+    code, report = _run(_tool("ruff"), "check", "--no-cache", "--output-format", "concise", *LINTED)
     assert code == 0, f"ruff check found problems:\n{report}"
 
 
 def test_ruff_format_is_clean():
-    code, report = _run(_tool("ruff"), "format", "--check", "--no-cache", *LINTED)
+    code, report = _run(
+        _tool("ruff"), "format", "--check", "--no-cache", "--output-format", "concise", *LINTED
+    )
     assert code == 0, f"ruff format would change files (run `ruff format`):\n{report}"
 
 
