@@ -143,6 +143,17 @@ def test_attention_pooling_is_han_formula_and_respects_mask():
         layer(h, padding_mask=np.ones((2, 4)))
 
 
+def test_padding_mask_reaches_pooling_through_multi_head_attention():
+    # Embedding(mask_zero) → MHSA → AttentionPooling: the pooling must ignore the padding, so extra
+    # padding steps do not change the pooled vector (before the fix MHSA dropped the Keras mask).
+    inputs = keras.Input((None,), dtype="int32")
+    h = MultiHeadSelfAttention(2)(keras.layers.Embedding(10, 4, mask_zero=True)(inputs))
+    model = keras.Model(inputs, AttentionPooling(3)(h))
+    short = np.array([[4, 2, 7, 0]], "int32")
+    long = np.array([[4, 2, 7, 0, 0, 0, 0]], "int32")
+    np.testing.assert_allclose(np.asarray(model(long)), np.asarray(model(short)), atol=1e-6)
+
+
 def test_sinusoidal_equals_keras_hub():
     import keras_hub
 
