@@ -70,7 +70,12 @@ def _is_float(dtype):
 
 
 def _first(output):
-    return output[0] if isinstance(output, (tuple, list)) else output
+    return keras.tree.flatten(output)[0]
+
+
+def _keras_dtype(array):
+    """The Keras dtype of a NumPy input (``"string"`` for str / object arrays of text)."""
+    return "string" if array.dtype.kind in "OSU" else str(array.dtype)
 
 
 def check_config_round_trip(layer):
@@ -92,7 +97,7 @@ def _build_model(cls, init_kwargs, inputs, call_kwargs, masking):
     """Functional model ``Input(s) [→ Masking] → layer``; returns ``(model, layer, symbolic output)``."""
     symbolic, fed = {}, {}
     for name, value in inputs.items():
-        symbolic[name] = keras.Input(shape=value.shape[1:], dtype=str(value.dtype), name=name)
+        symbolic[name] = keras.Input(shape=value.shape[1:], dtype=_keras_dtype(value), name=name)
         fed[name] = keras.layers.Masking(0.0)(symbolic[name]) if masking else symbolic[name]
     layer = cls(**init_kwargs)
     output = _call(layer, fed, call_kwargs)
@@ -103,7 +108,7 @@ def check_shapes_and_save_load(cls, init_kwargs, inputs, expected_output_shape, 
     """Symbolic and eager shapes; ``.keras`` round trip inside a model gives the same outputs."""
     model, layer, symbolic_output = _build_model(cls, init_kwargs, inputs, call_kwargs, masking=False)
     expected = expected_output_shape if isinstance(expected_output_shape, list) else [expected_output_shape]
-    outputs = symbolic_output if isinstance(symbolic_output, (tuple, list)) else [symbolic_output]
+    outputs = keras.tree.flatten(symbolic_output)
     assert len(outputs) == len(expected), f"expected {len(expected)} outputs, got {len(outputs)}"
     for out, shape in zip(outputs, expected, strict=True):
         assert tuple(out.shape) == (None, *shape[1:]), f"symbolic shape {out.shape}, expected {shape}"
@@ -146,10 +151,11 @@ def check_mask(cls, init_kwargs, inputs, call_kwargs, mode):
     model, _, output = _build_model(cls, init_kwargs, inputs, call_kwargs, masking=masking)
     probe = keras.Model(model.inputs, MaskProbe()(_first(output)))
     received = ops.convert_to_numpy(probe(inputs))
-    mask = input_mask(inputs)
     if mode in ("drop", "none"):
-        np.testing.assert_array_equal(received, -np.ones(mask.shape[0]), err_msg="unexpected mask")
+        batch = len(next(iter(inputs.values())))
+        np.testing.assert_array_equal(received, -np.ones(batch), err_msg="unexpected mask")
         return
+    mask = input_mask(inputs)
     expected = mask[:, ::-1] if mode == "reverse" else mask
     assert received.shape == expected.shape, f"mask shape {received.shape}, expected {expected.shape}"
     np.testing.assert_array_equal(received, expected.astype("float32"), err_msg="mask not propagated")
@@ -160,7 +166,7 @@ def check_dtype_policy(cls, init_kwargs, inputs, call_kwargs, policy):
     policy = keras.dtype_policies.get(policy)
     layer = cls(**init_kwargs, dtype=policy)
     outputs = keras.tree.flatten(_call(layer, inputs, call_kwargs))
-    symbolic = {k: keras.KerasTensor(v.shape, dtype=str(v.dtype)) for k, v in inputs.items()}
+    symbolic = {k: keras.KerasTensor(v.shape, dtype=_keras_dtype(v)) for k, v in inputs.items()}
     specs = keras.tree.flatten(_call(cls(**init_kwargs, dtype=policy), symbolic, call_kwargs))
     for tensor in outputs + specs:
         if _is_float(tensor.dtype):
@@ -203,7 +209,8 @@ def run_layer_test(
         init_kwargs: constructor arguments.
         input_data: a NumPy array (one positional input) or a dict of arrays (keyword inputs, e.g.
             ``{"query": q, "value": v}``). Float sequences should contain all-zero padded steps.
-        expected_output_shape: the eager output shape, or a list of shapes for several outputs.
+        expected_output_shape: the eager output shape, or a list of shapes for several outputs (in
+            ``keras.tree.flatten`` order: a dict output by sorted key).
         directory: a writable directory for the ``.keras`` file.
         call_kwargs: extra call arguments (e.g. ``{"return_attention_scores": True}``).
         mask: how the layer treats masks, see :func:`check_mask`.
