@@ -1,12 +1,15 @@
 """Attention layers: equal to Keras' own with the same weights, masks respected, clear errors."""
 
+import keras
 import numpy as np
 import pytest
 
-import keras
-
-from coursework.layers.attention import (AttentionPooling, MultiHeadSelfAttention, masked_softmax,
-                                         scaled_dot_product_attention)
+from coursework.layers.attention import (
+    AttentionPooling,
+    MultiHeadSelfAttention,
+    masked_softmax,
+    scaled_dot_product_attention,
+)
 from coursework.layers.positional import SinusoidalPositionalEncoding, TokenAndPositionEmbedding
 
 RNG = np.random.default_rng(0)
@@ -33,11 +36,14 @@ def test_scaled_dot_product_mask_zeroes_keys():
     assert np.all(w[..., 2] == 0) and np.allclose(w.sum(-1), 1)
 
 
-@pytest.mark.parametrize("shapes, fragment", [
-    (((1, 2, 4), (1, 3, 5), (1, 3, 4)), "last dimension"),
-    (((1, 2, 4), (1, 3, 4), (1, 4, 4)), "same length"),
-    (((1, 2, 4), (1, 3, 4), (3, 4)), "same rank"),
-])
+@pytest.mark.parametrize(
+    "shapes, fragment",
+    [
+        (((1, 2, 4), (1, 3, 5), (1, 3, 4)), "last dimension"),
+        (((1, 2, 4), (1, 3, 4), (1, 4, 4)), "same length"),
+        (((1, 2, 4), (1, 3, 4), (3, 4)), "same rank"),
+    ],
+)
 def test_scaled_dot_product_rejects_mismatched_shapes(shapes, fragment):
     with pytest.raises(ValueError, match=fragment):
         scaled_dot_product_attention(*(_x(*s) for s in shapes))
@@ -100,10 +106,12 @@ def test_multi_head_cross_attention_equals_keras():
     ref = keras.layers.MultiHeadAttention(2, 4, value_dim=3)
     mine = MultiHeadSelfAttention(2, 4, value_dim=3)
     q, v = _x(2, 3, 6), _x(2, 5, 7)
-    ref(q, v)
+    # Keras' fused path (ops.dot_product_attention) rejects value_dim != key_dim on JAX; asking for the
+    # scores takes its explicit einsum path, which is the same computation on every backend.
+    expected, _ = ref(q, v, return_attention_scores=True)
     mine(q, v)
     mine.set_weights(ref.get_weights())
-    np.testing.assert_allclose(mine(q, v), ref(q, v), atol=1e-5)
+    np.testing.assert_allclose(mine(q, v), expected, atol=1e-5)
 
 
 def test_multi_head_errors():
@@ -135,15 +143,29 @@ def test_attention_pooling_is_han_formula_and_respects_mask():
         layer(h, padding_mask=np.ones((2, 4)))
 
 
+def test_padding_mask_reaches_pooling_through_multi_head_attention():
+    # Embedding(mask_zero) → MHSA → AttentionPooling: the pooling must ignore the padding, so extra
+    # padding steps do not change the pooled vector (before the fix MHSA dropped the Keras mask).
+    inputs = keras.Input((None,), dtype="int32")
+    h = MultiHeadSelfAttention(2)(keras.layers.Embedding(10, 4, mask_zero=True)(inputs))
+    model = keras.Model(inputs, AttentionPooling(3)(h))
+    short = np.array([[4, 2, 7, 0]], "int32")
+    long = np.array([[4, 2, 7, 0, 0, 0, 0]], "int32")
+    np.testing.assert_allclose(np.asarray(model(long)), np.asarray(model(short)), atol=1e-6)
+
+
 def test_sinusoidal_equals_keras_hub():
     import keras_hub
 
     x = _x(2, 7, 10)
-    np.testing.assert_allclose(SinusoidalPositionalEncoding()(x),
-                               keras_hub.layers.SinePositionEncoding()(x), atol=1e-5)
-    np.testing.assert_allclose(SinusoidalPositionalEncoding(max_wavelength=100)(x, start_index=3),
-                               keras_hub.layers.SinePositionEncoding(max_wavelength=100)(x, start_index=3),
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        SinusoidalPositionalEncoding()(x), keras_hub.layers.SinePositionEncoding()(x), atol=1e-5
+    )
+    np.testing.assert_allclose(
+        SinusoidalPositionalEncoding(max_wavelength=100)(x, start_index=3),
+        keras_hub.layers.SinePositionEncoding(max_wavelength=100)(x, start_index=3),
+        atol=1e-5,
+    )
 
 
 def test_token_and_position_embedding_learned_positions_and_length_check():

@@ -1,9 +1,8 @@
 """TransformerEncoderBlock: equal to keras_hub's TransformerEncoder (post-LN and pre-LN), masks, errors."""
 
+import keras
 import numpy as np
 import pytest
-
-import keras
 
 from coursework.layers.transformer import TransformerEncoderBlock, copy_weights_from_keras_hub
 
@@ -45,8 +44,9 @@ def test_equals_keras_hub_with_padding_mask(normalize_first):
     # Padded keys get no attention, so changing padded inputs leaves real positions unchanged.
     x2 = x.copy()
     x2[0, 3:] = 100.0
-    np.testing.assert_allclose(np.asarray(mine(x2, padding_mask=padding))[0, :3],
-                               np.asarray(out)[0, :3], atol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(mine(x2, padding_mask=padding))[0, :3], np.asarray(out)[0, :3], atol=1e-5
+    )
 
 
 def test_post_ln_output_is_normalised():

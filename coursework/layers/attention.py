@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 
 import keras
 from keras import ops
@@ -30,10 +31,14 @@ _NEG_INF = -1e9
 
 
 def _static_shape(x):
+    """The shape of ``x`` with every dimension that is not a known integer as ``None``.
+
+    A symbolic dimension (JAX traces the batch axis as a ``_DimExpr``) is unknown, not an error.
+    """
     shape = getattr(x, "shape", None)
     if shape is None:
         return None
-    return tuple(None if d is None else int(d) for d in shape)
+    return tuple(int(d) if isinstance(d, numbers.Integral) else None for d in shape)
 
 
 def _check_mask_shape(mask, target, name):
@@ -42,12 +47,16 @@ def _check_mask_shape(mask, target, name):
     if shape is None:
         return
     if len(shape) > len(target):
-        raise ValueError(f"{name} has shape {shape} but the attention scores have shape {target}: "
-                         f"it may have at most {len(target)} axes.")
-    for m_dim, t_dim in zip(shape[::-1], target[::-1]):
+        raise ValueError(
+            f"{name} has shape {shape} but the attention scores have shape {target}: "
+            f"it may have at most {len(target)} axes."
+        )
+    for m_dim, t_dim in zip(shape[::-1], target[::-1], strict=False):  # trailing axes align
         if m_dim not in (None, 1) and t_dim is not None and m_dim != t_dim:
-            raise ValueError(f"{name} has shape {shape}, which does not broadcast to the attention "
-                             f"scores' shape {target} (batch, [heads,] queries, keys).")
+            raise ValueError(
+                f"{name} has shape {shape}, which does not broadcast to the attention "
+                f"scores' shape {target} (batch, [heads,] queries, keys)."
+            )
 
 
 def masked_softmax(scores, mask=None, axis=-1):
@@ -58,14 +67,16 @@ def masked_softmax(scores, mask=None, axis=-1):
 
     Example:
         >>> import numpy as np
-        >>> masked_softmax(np.zeros((1, 3), "float32"), np.array([[1, 1, 0]])).numpy().tolist()
+        >>> np.asarray(masked_softmax(np.zeros((1, 3), "float32"), np.array([[1, 1, 0]]))).tolist()
         [[0.5, 0.5, 0.0]]
     """
     scores = ops.convert_to_tensor(scores)
     if mask is None:
         return ops.softmax(scores, axis=axis)
     mask = ops.cast(mask, "bool")
-    weights = ops.softmax(ops.where(mask, scores, ops.cast(_NEG_INF, scores.dtype)), axis=axis)
+    # float16 cannot hold -1e9 (it becomes -inf, and a fully masked row then gives NaN gradients).
+    neg = -6.0e4 if keras.backend.standardize_dtype(scores.dtype) == "float16" else _NEG_INF
+    weights = ops.softmax(ops.where(mask, scores, ops.cast(neg, scores.dtype)), axis=axis)
     return ops.where(mask, weights, ops.zeros_like(weights))
 
 
@@ -89,21 +100,20 @@ def scaled_dot_product_attention(query, key, value, mask=None):
         >>> import numpy as np
         >>> q = np.array([[[1.0, 0.0]]], "float32"); k = np.array([[[1.0, 0.0], [0.0, 1.0]]], "float32")
         >>> _, w = scaled_dot_product_attention(q, k, k)
-        >>> np.round(w.numpy().astype(float), 3).tolist()
+        >>> np.round(np.asarray(w).astype(float), 3).tolist()
         [[[0.67, 0.33]]]
     """
     query, key, value = (ops.convert_to_tensor(t) for t in (query, key, value))
     qs, ks, vs = _static_shape(query), _static_shape(key), _static_shape(value)
     if not (len(qs) == len(ks) == len(vs)) or len(qs) < 2:
-        raise ValueError(f"query, key and value must have the same rank (at least 2); got shapes "
-                         f"{qs}, {ks}, {vs}.")
+        raise ValueError(
+            f"query, key and value must have the same rank (at least 2); got shapes {qs}, {ks}, {vs}."
+        )
     if qs[-1] is not None and ks[-1] is not None and qs[-1] != ks[-1]:
-        raise ValueError(f"query and key must have the same last dimension d_k; got query {qs} and "
-                         f"key {ks}.")
+        raise ValueError(f"query and key must have the same last dimension d_k; got query {qs} and key {ks}.")
     if ks[-2] is not None and vs[-2] is not None and ks[-2] != vs[-2]:
-        raise ValueError(f"key and value must have the same length (axis -2); got key {ks} and "
-                         f"value {vs}.")
-    for i, (a, b, c) in enumerate(zip(qs[:-2], ks[:-2], vs[:-2])):
+        raise ValueError(f"key and value must have the same length (axis -2); got key {ks} and value {vs}.")
+    for i, (a, b, c) in enumerate(zip(qs[:-2], ks[:-2], vs[:-2], strict=True)):
         known = {d for d in (a, b, c) if d is not None}
         if len(known) > 1:
             raise ValueError(f"query, key and value disagree on batch axis {i}: {qs}, {ks}, {vs}.")
@@ -150,9 +160,18 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         ((1, 3, 8), (1, 2, 3, 3))
     """
 
-    def __init__(self, num_heads, key_dim=None, value_dim=None, dropout=0.0, use_bias=True,
-                 output_dim=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 **kwargs):
+    def __init__(
+        self,
+        num_heads,
+        key_dim=None,
+        value_dim=None,
+        dropout=0.0,
+        use_bias=True,
+        output_dim=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not isinstance(num_heads, int) or isinstance(num_heads, bool) or num_heads < 1:
             raise ValueError(f"num_heads must be a positive integer, got {num_heads!r}.")
@@ -170,7 +189,7 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.supports_masking = True
-        self._dropout_layer = keras.layers.Dropout(self.dropout)
+        self._dropout_layer = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         d_model = query_shape[-1]
@@ -179,8 +198,10 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         key_dim = self.key_dim
         if key_dim is None:
             if d_model % self.num_heads:
-                raise ValueError(f"num_heads={self.num_heads} does not divide the model dimension "
-                                 f"{d_model}; choose a divisor of {d_model} or pass key_dim.")
+                raise ValueError(
+                    f"num_heads={self.num_heads} does not divide the model dimension "
+                    f"{d_model}; choose a divisor of {d_model} or pass key_dim."
+                )
             key_dim = d_model // self.num_heads
         value_dim = self.value_dim or key_dim
         self._key_dim, self._value_dim = key_dim, value_dim
@@ -188,8 +209,9 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         h = self.num_heads
 
         def weight(name, shape, bias=False):
-            return self.add_weight(name=name, shape=shape,
-                                   initializer=self.bias_initializer if bias else self.kernel_initializer)
+            return self.add_weight(
+                name=name, shape=shape, initializer=self.bias_initializer if bias else self.kernel_initializer
+            )
 
         self.query_kernel = weight("query_kernel", (d_model, h, key_dim))
         self.query_bias = weight("query_bias", (h, key_dim), True) if self.use_bias else None
@@ -205,8 +227,17 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         y = ops.einsum("btd,dhk->bthk", x, kernel)
         return y + bias if bias is not None else y
 
-    def call(self, query, value=None, key=None, padding_mask=None, attention_mask=None, mask=None,
-             return_attention_scores=False, training=None):
+    def call(
+        self,
+        query,
+        value=None,
+        key=None,
+        padding_mask=None,
+        attention_mask=None,
+        mask=None,
+        return_attention_scores=False,
+        training=None,
+    ):
         self_attention = value is None
         value = query if value is None else value
         key = value if key is None else key
@@ -232,14 +263,14 @@ class MultiHeadSelfAttention(keras.layers.Layer):
             am = ops.cast(attention_mask, "bool")
             combined = am if combined is None else ops.logical_and(combined, am)
 
-        q = self._project(query, self.query_kernel, self.query_bias)   # (B, T, h, k)
-        k = self._project(key, self.key_kernel, self.key_bias)         # (B, S, h, k)
-        v = self._project(value, self.value_kernel, self.value_bias)   # (B, S, h, v)
+        q = self._project(query, self.query_kernel, self.query_bias)  # (B, T, h, k)
+        k = self._project(key, self.key_kernel, self.key_bias)  # (B, S, h, k)
+        v = self._project(value, self.value_kernel, self.value_bias)  # (B, S, h, v)
         q = q * ops.cast(1.0 / math.sqrt(float(self._key_dim)), q.dtype)
-        scores = ops.einsum("bshk,bthk->bhts", k, q)                    # (B, h, T, S)
+        scores = ops.einsum("bshk,bthk->bhts", k, q)  # (B, h, T, S)
         weights = masked_softmax(scores, None if combined is None else ops.expand_dims(combined, 1))
         dropped = self._dropout_layer(weights, training=training) if self.dropout > 0 else weights
-        context = ops.einsum("bhts,bshv->bthv", dropped, v)             # (B, T, h, v)
+        context = ops.einsum("bhts,bshv->bthv", dropped, v)  # (B, T, h, v)
         output = ops.einsum("bthv,hvo->bto", context, self.output_kernel)
         if self.output_bias is not None:
             output = output + self.output_bias
@@ -247,18 +278,24 @@ class MultiHeadSelfAttention(keras.layers.Layer):
             return output, weights
         return output
 
-    def compute_mask(self, query, value=None, key=None, mask=None, **kwargs):
+    def compute_mask(self, query, mask=None, **kwargs):
+        # Keras passes the first input's mask positionally; the output has the query's time steps.
         return mask
-
 
     def get_config(self):
         config = super().get_config()
-        config.update({
-            "num_heads": self.num_heads, "key_dim": self.key_dim, "value_dim": self.value_dim,
-            "dropout": self.dropout, "use_bias": self.use_bias, "output_dim": self.output_dim,
-            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-        })
+        config.update(
+            {
+                "num_heads": self.num_heads,
+                "key_dim": self.key_dim,
+                "value_dim": self.value_dim,
+                "dropout": self.dropout,
+                "use_bias": self.use_bias,
+                "output_dim": self.output_dim,
+                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+            }
+        )
         return config
 
 
@@ -280,7 +317,7 @@ class AttentionPooling(keras.layers.Layer):
     Example:
         >>> import numpy as np
         >>> s, alpha = AttentionPooling(8)(np.ones((2, 5, 3), "float32"), return_attention_scores=True)
-        >>> tuple(s.shape), tuple(alpha.shape), round(float(alpha[0].numpy().sum()), 4)
+        >>> tuple(s.shape), tuple(alpha.shape), round(float(np.asarray(alpha[0]).sum()), 4)
         ((2, 3), (2, 5), 1.0)
     """
 
@@ -296,11 +333,13 @@ class AttentionPooling(keras.layers.Layer):
         if len(input_shape) != 3:
             raise ValueError(f"AttentionPooling expects (batch, time, features); got {tuple(input_shape)}.")
         d = input_shape[-1]
-        self.kernel = self.add_weight(name="kernel", shape=(d, self.units),
-                                      initializer=self.kernel_initializer)
+        self.kernel = self.add_weight(
+            name="kernel", shape=(d, self.units), initializer=self.kernel_initializer
+        )
         self.bias = self.add_weight(name="bias", shape=(self.units,), initializer="zeros")
-        self.context = self.add_weight(name="context", shape=(self.units,),
-                                       initializer=self.kernel_initializer)
+        self.context = self.add_weight(
+            name="context", shape=(self.units,), initializer=self.kernel_initializer
+        )
         self.built = True
 
     def call(self, inputs, padding_mask=None, mask=None, return_attention_scores=False):
@@ -323,9 +362,9 @@ class AttentionPooling(keras.layers.Layer):
     def compute_mask(self, inputs, mask=None):
         return None
 
-
     def get_config(self):
         config = super().get_config()
-        config.update({"units": self.units,
-                       "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)})
+        config.update(
+            {"units": self.units, "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)}
+        )
         return config

@@ -7,7 +7,7 @@
 Example:
     >>> import numpy as np
     >>> pe = SinusoidalPositionalEncoding()(np.zeros((1, 4, 6), "float32"))
-    >>> np.round(pe.numpy()[0, 1, :2].astype(float), 4).tolist()   # position 1: sin(1), cos(1)
+    >>> np.round(np.asarray(pe)[0, 1, :2].astype(float), 4).tolist()   # position 1: sin(1), cos(1)
     [0.8415, 0.5403]
 """
 
@@ -29,8 +29,8 @@ class SinusoidalPositionalEncoding(keras.layers.Layer):
 
     Example:
         >>> import numpy as np
-        >>> SinusoidalPositionalEncoding()(np.zeros((2, 5, 8), "float32")).shape
-        TensorShape([2, 5, 8])
+        >>> tuple(SinusoidalPositionalEncoding()(np.zeros((2, 5, 8), "float32")).shape)
+        (2, 5, 8)
     """
 
     def __init__(self, max_wavelength=10000, **kwargs):
@@ -48,7 +48,7 @@ class SinusoidalPositionalEncoding(keras.layers.Layer):
         index = ops.arange(dim)
         exponent = ops.cast(2 * (index // 2), dtype) / ops.cast(dim, dtype)
         frequencies = ops.power(ops.cast(1.0 / self.max_wavelength, dtype), exponent)
-        angles = ops.expand_dims(positions, -1) * ops.expand_dims(frequencies, 0)   # (T, d)
+        angles = ops.expand_dims(positions, -1) * ops.expand_dims(frequencies, 0)  # (T, d)
         is_cos = ops.cast(index % 2, dtype)
         encoding = ops.sin(angles) * (1 - is_cos) + ops.cos(angles) * is_cos
         return ops.broadcast_to(encoding, shape)
@@ -78,12 +78,20 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         >>> import numpy as np
         >>> layer = TokenAndPositionEmbedding(vocab_size=10, max_len=4, embed_dim=3)
         >>> y = layer(np.array([[5, 2, 0, 0]]))
-        >>> tuple(y.shape), layer.compute_mask(np.array([[5, 2, 0, 0]])).numpy().tolist()
+        >>> tuple(y.shape), np.asarray(layer.compute_mask(np.array([[5, 2, 0, 0]]))).tolist()
         ((1, 4, 3), [[True, True, False, False]])
     """
 
-    def __init__(self, vocab_size, max_len, embed_dim, positions="learned", mask_zero=True,
-                 embeddings_initializer="uniform", **kwargs):
+    def __init__(
+        self,
+        vocab_size,
+        max_len,
+        embed_dim,
+        positions="learned",
+        mask_zero=True,
+        embeddings_initializer="uniform",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         for name, value in (("vocab_size", vocab_size), ("max_len", max_len), ("embed_dim", embed_dim)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -93,25 +101,39 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         self.vocab_size, self.max_len, self.embed_dim = vocab_size, max_len, embed_dim
         self.positions, self.mask_zero = positions, bool(mask_zero)
         self.embeddings_initializer = keras.initializers.get(embeddings_initializer)
-        self.token_embedding = keras.layers.Embedding(vocab_size, embed_dim,
-                                                      embeddings_initializer=self.embeddings_initializer,
-                                                      name="token_embedding")
+        self.token_embedding = keras.layers.Embedding(
+            vocab_size,
+            embed_dim,
+            embeddings_initializer=self.embeddings_initializer,
+            name="token_embedding",
+            dtype=self.dtype_policy,
+        )
         if positions == "learned":
-            self.position_embedding = keras.layers.Embedding(max_len, embed_dim,
-                                                             embeddings_initializer=self.embeddings_initializer,
-                                                             name="position_embedding")
+            self.position_embedding = keras.layers.Embedding(
+                max_len,
+                embed_dim,
+                embeddings_initializer=self.embeddings_initializer,
+                name="position_embedding",
+                dtype=self.dtype_policy,
+            )
         else:
-            self.position_embedding = SinusoidalPositionalEncoding(name="position_encoding")
+            self.position_embedding = SinusoidalPositionalEncoding(
+                name="position_encoding", dtype=self.dtype_policy
+            )
 
     def _check_length(self, length):
         if length is not None and int(length) > self.max_len:
-            raise ValueError(f"Sequence length {int(length)} exceeds max_len={self.max_len}; truncate "
-                             f"the token ids to {self.max_len} (TextVectorization's "
-                             "output_sequence_length does it) or build the layer with a larger max_len.")
+            raise ValueError(
+                f"Sequence length {int(length)} exceeds max_len={self.max_len}; truncate "
+                f"the token ids to {self.max_len} (TextVectorization's "
+                "output_sequence_length does it) or build the layer with a larger max_len."
+            )
 
     def build(self, input_shape):
         if len(input_shape) != 2:
-            raise ValueError(f"TokenAndPositionEmbedding expects token ids (batch, time); got {tuple(input_shape)}.")
+            raise ValueError(
+                f"TokenAndPositionEmbedding expects token ids (batch, time); got {tuple(input_shape)}."
+            )
         self._check_length(input_shape[1])
         self.token_embedding.build(input_shape)
         if self.positions == "learned":
@@ -121,7 +143,9 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
     def call(self, inputs):
         shape = inputs.shape
         if len(shape) != 2:
-            raise ValueError(f"TokenAndPositionEmbedding expects token ids (batch, time); got {tuple(shape)}.")
+            raise ValueError(
+                f"TokenAndPositionEmbedding expects token ids (batch, time); got {tuple(shape)}."
+            )
         self._check_length(shape[1])
         tokens = self.token_embedding(inputs)
         if self.positions == "learned":
@@ -139,8 +163,14 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"vocab_size": self.vocab_size, "max_len": self.max_len,
-                       "embed_dim": self.embed_dim, "positions": self.positions,
-                       "mask_zero": self.mask_zero,
-                       "embeddings_initializer": keras.initializers.serialize(self.embeddings_initializer)})
+        config.update(
+            {
+                "vocab_size": self.vocab_size,
+                "max_len": self.max_len,
+                "embed_dim": self.embed_dim,
+                "positions": self.positions,
+                "mask_zero": self.mask_zero,
+                "embeddings_initializer": keras.initializers.serialize(self.embeddings_initializer),
+            }
+        )
         return config

@@ -51,8 +51,16 @@ class _EncoderDecoderAttention(keras.layers.Layer):
     def _scores(self, query, key):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
-             return_attention_scores=False):
+    def call(
+        self,
+        query,
+        value,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        return_attention_scores=False,
+    ):
         if key is None:
             key = value
             key_mask = value_mask if key_mask is None else key_mask
@@ -68,8 +76,16 @@ class _EncoderDecoderAttention(keras.layers.Layer):
     def compute_output_shape(self, query_shape, value_shape, key_shape=None):
         return (*query_shape[:-1], value_shape[-1])
 
-    def compute_output_spec(self, query, value, key=None, query_mask=None, value_mask=None,
-                            key_mask=None, return_attention_scores=False):
+    def compute_output_spec(
+        self,
+        query,
+        value,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        return_attention_scores=False,
+    ):
         context = keras.KerasTensor((*query.shape[:-1], value.shape[-1]), dtype=self.compute_dtype)
         if return_attention_scores:
             weights = keras.KerasTensor((*query.shape[:-1], value.shape[1]), dtype=self.compute_dtype)
@@ -95,8 +111,8 @@ class LuongAttention(_EncoderDecoderAttention):
     Example:
         >>> import numpy as np
         >>> layer = LuongAttention(score="general")
-        >>> layer(np.ones((1, 2, 8)), np.ones((1, 6, 8))).shape
-        TensorShape([1, 2, 8])
+        >>> tuple(layer(np.ones((1, 2, 8)), np.ones((1, 6, 8))).shape)
+        (1, 2, 8)
     """
 
     SCORES = ("dot", "general")
@@ -110,11 +126,14 @@ class LuongAttention(_EncoderDecoderAttention):
     def build(self, query_shape, value_shape, key_shape=None):
         key_shape = value_shape if key_shape is None else key_shape
         if self.score == "dot" and query_shape[-1] != key_shape[-1]:
-            raise ValueError(f"LuongAttention(score='dot') needs query and key of the same size; got "
-                             f"{query_shape[-1]} and {key_shape[-1]} (use score='general').")
+            raise ValueError(
+                f"LuongAttention(score='dot') needs query and key of the same size; got "
+                f"{query_shape[-1]} and {key_shape[-1]} (use score='general')."
+            )
         if self.score == "general":
-            self.kernel = self.add_weight(name="kernel", shape=(query_shape[-1], key_shape[-1]),
-                                          initializer="glorot_uniform")
+            self.kernel = self.add_weight(
+                name="kernel", shape=(query_shape[-1], key_shape[-1]), initializer="glorot_uniform"
+            )
 
     def _scores(self, query, key):
         if self.score == "general":
@@ -154,15 +173,17 @@ class BahdanauAttention(_EncoderDecoderAttention):
 
     def build(self, query_shape, value_shape, key_shape=None):
         key_shape = value_shape if key_shape is None else key_shape
-        self.query_kernel = self.add_weight(name="query_kernel", shape=(query_shape[-1], self.units),
-                                            initializer="glorot_uniform")
-        self.key_kernel = self.add_weight(name="key_kernel", shape=(key_shape[-1], self.units),
-                                          initializer="glorot_uniform")
+        self.query_kernel = self.add_weight(
+            name="query_kernel", shape=(query_shape[-1], self.units), initializer="glorot_uniform"
+        )
+        self.key_kernel = self.add_weight(
+            name="key_kernel", shape=(key_shape[-1], self.units), initializer="glorot_uniform"
+        )
         self.scale = self.add_weight(name="scale", shape=(self.units,), initializer="glorot_uniform")
 
     def _scores(self, query, key):
-        q = ops.expand_dims(ops.matmul(query, self.query_kernel), axis=-2)   # (B, Tq, 1, units)
-        k = ops.expand_dims(ops.matmul(key, self.key_kernel), axis=-3)       # (B, 1, Tv, units)
+        q = ops.expand_dims(ops.matmul(query, self.query_kernel), axis=-2)  # (B, Tq, 1, units)
+        k = ops.expand_dims(ops.matmul(key, self.key_kernel), axis=-3)  # (B, 1, Tv, units)
         return ops.sum(self.scale * ops.tanh(q + k), axis=-1)
 
     def get_config(self):

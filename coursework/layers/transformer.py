@@ -10,14 +10,13 @@ Numerically equal to ``keras_hub.layers.TransformerEncoder`` with the same weigh
 Example:
     >>> import numpy as np
     >>> block = TransformerEncoderBlock(num_heads=2, intermediate_dim=16)
-    >>> block(np.zeros((1, 5, 8), "float32")).shape
-    TensorShape([1, 5, 8])
+    >>> tuple(block(np.zeros((1, 5, 8), "float32")).shape)
+    (1, 5, 8)
 """
 
 from __future__ import annotations
 
 import keras
-from keras import ops
 
 from coursework.layers.attention import MultiHeadSelfAttention, _check_mask_shape, _static_shape
 
@@ -48,9 +47,18 @@ class TransformerEncoderBlock(keras.layers.Layer):
         (1, 2, 3, 3)
     """
 
-    def __init__(self, num_heads, intermediate_dim, dropout=0.0, normalize_first=False,
-                 activation="relu", layer_norm_epsilon=1e-5, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+    def __init__(
+        self,
+        num_heads,
+        intermediate_dim,
+        dropout=0.0,
+        normalize_first=False,
+        activation="relu",
+        layer_norm_epsilon=1e-5,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not isinstance(num_heads, int) or isinstance(num_heads, bool) or num_heads < 1:
             raise ValueError(f"num_heads must be a positive integer, got {num_heads!r}.")
@@ -70,33 +78,61 @@ class TransformerEncoderBlock(keras.layers.Layer):
 
     def build(self, inputs_shape):
         if len(inputs_shape) != 3:
-            raise ValueError(f"TransformerEncoderBlock expects (batch, time, d_model); got {tuple(inputs_shape)}.")
+            raise ValueError(
+                f"TransformerEncoderBlock expects (batch, time, d_model); got {tuple(inputs_shape)}."
+            )
         d_model = inputs_shape[-1]
         if d_model % self.num_heads:
-            raise ValueError(f"num_heads={self.num_heads} does not divide the model dimension "
-                             f"{d_model}: each head gets d_model / num_heads features.")
-        init = dict(kernel_initializer=keras.initializers.get(keras.initializers.serialize(self.kernel_initializer)),
-                    bias_initializer=keras.initializers.get(keras.initializers.serialize(self.bias_initializer)))
-        self.attention = MultiHeadSelfAttention(self.num_heads, d_model // self.num_heads,
-                                                dropout=self.dropout, name="self_attention", **init)
+            raise ValueError(
+                f"num_heads={self.num_heads} does not divide the model dimension "
+                f"{d_model}: each head gets d_model / num_heads features."
+            )
+        init = dict(
+            kernel_initializer=keras.initializers.get(keras.initializers.serialize(self.kernel_initializer)),
+            bias_initializer=keras.initializers.get(keras.initializers.serialize(self.bias_initializer)),
+        )
+        self.attention = MultiHeadSelfAttention(
+            self.num_heads,
+            d_model // self.num_heads,
+            dropout=self.dropout,
+            name="self_attention",
+            dtype=self.dtype_policy,
+            **init,
+        )
         self.attention.build(inputs_shape)
-        self.attention_norm = keras.layers.LayerNormalization(epsilon=self.layer_norm_epsilon,
-                                                              name="self_attention_layer_norm")
+        self.attention_norm = keras.layers.LayerNormalization(
+            epsilon=self.layer_norm_epsilon, name="self_attention_layer_norm", dtype=self.dtype_policy
+        )
         self.attention_norm.build(inputs_shape)
-        self.attention_dropout = keras.layers.Dropout(self.dropout)
-        self.ffn_norm = keras.layers.LayerNormalization(epsilon=self.layer_norm_epsilon,
-                                                        name="feedforward_layer_norm")
+        self.attention_dropout = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
+        self.ffn_norm = keras.layers.LayerNormalization(
+            epsilon=self.layer_norm_epsilon, name="feedforward_layer_norm", dtype=self.dtype_policy
+        )
         self.ffn_norm.build(inputs_shape)
-        self.ffn_intermediate = keras.layers.Dense(self.intermediate_dim, activation=self.activation,
-                                                   name="feedforward_intermediate_dense", **init)
+        self.ffn_intermediate = keras.layers.Dense(
+            self.intermediate_dim,
+            activation=self.activation,
+            name="feedforward_intermediate_dense",
+            dtype=self.dtype_policy,
+            **init,
+        )
         self.ffn_intermediate.build(inputs_shape)
-        self.ffn_output = keras.layers.Dense(d_model, name="feedforward_output_dense", **init)
+        self.ffn_output = keras.layers.Dense(
+            d_model, name="feedforward_output_dense", dtype=self.dtype_policy, **init
+        )
         self.ffn_output.build(tuple(inputs_shape[:-1]) + (self.intermediate_dim,))
-        self.ffn_dropout = keras.layers.Dropout(self.dropout)
+        self.ffn_dropout = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
         self.built = True
 
-    def call(self, inputs, padding_mask=None, attention_mask=None, mask=None, training=None,
-             return_attention_scores=False):
+    def call(
+        self,
+        inputs,
+        padding_mask=None,
+        attention_mask=None,
+        mask=None,
+        training=None,
+        return_attention_scores=False,
+    ):
         shape = _static_shape(inputs)
         keep = padding_mask if padding_mask is not None else mask
         if keep is not None:
@@ -107,8 +143,13 @@ class TransformerEncoderBlock(keras.layers.Layer):
         residual = x
         if self.normalize_first:
             x = self.attention_norm(x)
-        x, scores = self.attention(x, padding_mask=keep, attention_mask=attention_mask,
-                                   return_attention_scores=True, training=training)
+        x, scores = self.attention(
+            x,
+            padding_mask=keep,
+            attention_mask=attention_mask,
+            return_attention_scores=True,
+            training=training,
+        )
         x = self.attention_dropout(x, training=training) + residual
         if not self.normalize_first:
             x = self.attention_norm(x)
@@ -125,17 +166,20 @@ class TransformerEncoderBlock(keras.layers.Layer):
     def compute_mask(self, inputs, mask=None, **kwargs):
         return mask
 
-
     def get_config(self):
         config = super().get_config()
-        config.update({
-            "num_heads": self.num_heads, "intermediate_dim": self.intermediate_dim,
-            "dropout": self.dropout, "normalize_first": self.normalize_first,
-            "activation": keras.activations.serialize(self.activation),
-            "layer_norm_epsilon": self.layer_norm_epsilon,
-            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-        })
+        config.update(
+            {
+                "num_heads": self.num_heads,
+                "intermediate_dim": self.intermediate_dim,
+                "dropout": self.dropout,
+                "normalize_first": self.normalize_first,
+                "activation": keras.activations.serialize(self.activation),
+                "layer_norm_epsilon": self.layer_norm_epsilon,
+                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+            }
+        )
         return config
 
 
@@ -152,11 +196,13 @@ def copy_weights_from_keras_hub(block: TransformerEncoderBlock, reference) -> Tr
     """
     if not (block.built and reference.built):
         raise ValueError("Call both layers once (to build them) before copying weights.")
-    pairs = [(block.attention, reference._self_attention_layer),
-             (block.attention_norm, reference._self_attention_layer_norm),
-             (block.ffn_norm, reference._feedforward_layer_norm),
-             (block.ffn_intermediate, reference._feedforward_intermediate_dense),
-             (block.ffn_output, reference._feedforward_output_dense)]
+    pairs = [
+        (block.attention, reference._self_attention_layer),
+        (block.attention_norm, reference._self_attention_layer_norm),
+        (block.ffn_norm, reference._feedforward_layer_norm),
+        (block.ffn_intermediate, reference._feedforward_intermediate_dense),
+        (block.ffn_output, reference._feedforward_output_dense),
+    ]
     for mine, theirs in pairs:
         mine.set_weights(theirs.get_weights())
     return block

@@ -25,7 +25,7 @@ class TokenVocabulary(keras.layers.Layer):
     Example:
         >>> import numpy as np
         >>> layer = TokenVocabulary(["a", "b", "c"])
-        >>> layer(np.array([[2, 0]])).numpy().tolist()
+        >>> np.asarray(layer(np.array([[2, 0]]))).tolist()
         [[[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]]
     """
 
@@ -65,5 +65,9 @@ class TokenVocabulary(keras.layers.Layer):
         return keras.KerasTensor(tuple(inputs.shape) + (len(self.vocabulary),), dtype=self.compute_dtype)
 
     def get_config(self):
-        return {**super().get_config(), "vocabulary": list(self.vocabulary), "level": self.level,
-                "output_mode": self.output_mode}
+        return {
+            **super().get_config(),
+            "vocabulary": list(self.vocabulary),
+            "level": self.level,
+            "output_mode": self.output_mode,
+        }
