@@ -3,7 +3,9 @@
 ``--bot intent`` trains the class-2 intent bot on ``data/intents_es.yaml`` (a few seconds, quietly);
 ``--bot retrieval`` builds the TF-IDF bot over the Spanish chatterbot-corpus; ``--bot PATH`` (or
 ``--model PATH``) loads a saved model: an intent-bot network saved by ``train intent-bot --save``,
-or a class-6 seq2seq bot through :func:`coursework.bots.seq2seq.load_seq2seq_bot`.
+or a class-6 seq2seq bot through :func:`coursework.bots.seq2seq.load_seq2seq_bot`. A model of
+another kind (a translator, a sentiment classifier, a language model) is refused by name before it
+loads (:func:`coursework.model_kinds.require_kind`).
 
 Example:
     $ python -m coursework chat --bot intent --once "hola"
@@ -12,10 +14,8 @@ Example:
 
 from __future__ import annotations
 
-import json
 import pathlib
 import sys
-import zipfile
 
 BUILTIN_BOTS = ("intent", "retrieval")
 EXIT_WORDS = {"salir", "exit", "quit", ":q"}
@@ -36,22 +36,14 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def _is_intent_model(path: pathlib.Path) -> bool:
-    """True when a ``.keras`` archive holds the intent-bot network (read without importing Keras)."""
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open("config.json") as handle:
-            config = json.load(handle)
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError):
-        return False
-    return (config.get("config") or {}).get("name") == "intent_classifier"
-
-
 def load_bot(spec: str, threshold: float | None = None):
     """The bot named by ``spec``: ``"intent"``, ``"retrieval"`` or a saved model's path.
 
     Raises:
         FileNotFoundError: if ``spec`` is neither a built-in bot nor an existing path.
-        ValueError: if the seq2seq bot module is not available or cannot read the file.
+        IsADirectoryError: if ``spec`` is a folder.
+        ValueError: if the file is not a ``.keras`` model, is a model of another kind (a translator,
+            a sentiment classifier, …; named), or the seq2seq bot module is not available.
     """
     options = {} if threshold is None else {"threshold": threshold}
     if spec == "intent":
@@ -63,10 +55,12 @@ def load_bot(spec: str, threshold: float | None = None):
 
         return RetrievalBot(**options)
     path = pathlib.Path(spec)
-    if not path.exists():
+    if not path.exists() and path.suffix != ".keras" and len(path.parts) == 1:  # a name, not a path
         raise FileNotFoundError(f"No bot called {spec!r}: use one of {', '.join(BUILTIN_BOTS)} or the "
                                 "path of a saved model.")
-    if _is_intent_model(path):
+    from coursework.model_kinds import require_kind
+
+    if require_kind(path, ("intent-bot", "seq2seq-bot"), "chat") == "intent-bot":
         from coursework.bots.intent import IntentBot
         from coursework.persistence import load_model
 

@@ -96,6 +96,9 @@ def run(args) -> int:
     import numpy as np
 
     check_beam_and_length(args.beam, args.length, "--length")
+    from coursework.model_kinds import require_kind
+
+    require_kind(args.model, ("language-model",), "generate")  # before Keras loads
 
     import coursework.layers.vocabulary  # noqa: F401  (registers TokenVocabulary before loading)
     from coursework.generation.text import RecurrentStepper, beam_search, generate

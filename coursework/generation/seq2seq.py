@@ -49,7 +49,10 @@ class Seq2SeqTranslator:
         names = {layer.name for layer in model.layers}
         needed = {"source_embedding", "encoder", "target_embedding", "decoder", "next_token"}
         if not needed <= names:
-            raise ValueError(f"Not a seq2seq translator model: layers {sorted(needed - names)} missing.")
+            from coursework.model_kinds import describe_kind, kind_of_model
+
+            raise ValueError(f"This is {describe_kind(kind_of_model(model))}, not a seq2seq translator "
+                             f"(layers {sorted(needed - names)} missing).")
         self.model = model
         self.on_unknown, self.on_long = on_unknown, on_long
         source_embedding = model.get_layer("source_embedding")
