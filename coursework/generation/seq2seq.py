@@ -24,6 +24,7 @@ import numpy as np
 
 from coursework.generation.search import beam_search_steps, check_limits
 from coursework.layers.seq2seq_attention import BahdanauAttention
+from coursework.layers.text_model import to_text_array
 from coursework.models.translator import END, START, UNK, detokenize, encode_texts, vocabulary_lookup
 
 
@@ -101,13 +102,15 @@ class Seq2SeqTranslator:
 
     # -- encoding -------------------------------------------------------------------------
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Source ids ``(n, max_source_length)`` (checks empty / unknown / over-long inputs)."""
-        if isinstance(texts, str):
+        """Source ids ``(n, max_source_length)`` (checks empty / unknown / over-long inputs).
+
+        Texts are checked and normalised by :func:`coursework.layers.text_model.to_text_array`
+        (``TypeError`` for a non-string item, ``ValueError`` for invalid Unicode, NFC).
+        """
+        if isinstance(texts, (str, bytes)):
             raise TypeError("Expected a list of texts, e.g. ['veintiuno'], not one string.")
-        texts = list(texts)
-        for text in texts:
-            if not isinstance(text, str):
-                raise TypeError(f"Every input must be a string, got {type(text).__name__}: {text!r}.")
+        # Type checks, invalid Unicode (a lone surrogate) named, NFC (decomposed accents composed).
+        texts = to_text_array(texts, "texts", allow_empty=True).tolist()
         return encode_texts(texts, self._source_lookup, self.max_source_length,
                             on_unknown=self.on_unknown, on_long=self.on_long)
 

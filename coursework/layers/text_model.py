@@ -71,8 +71,12 @@ def to_text_array(texts, name: str = "texts", allow_empty: bool = False) -> np.n
 
 
 def _is_text_batch(x) -> bool:
-    """Whether ``x`` is raw text this model should convert (not a dataset, generator or symbolic tensor)."""
-    if isinstance(x, (list, tuple, str, bytes)):
+    """Whether ``x`` is raw text this model should convert (not a dataset, generator or symbolic tensor).
+
+    ``None`` and scalars count as text batches, so :func:`to_text_array` refuses them with a
+    ``TypeError`` naming the type (Keras' own data adapters fail on them with a ``KeyError``).
+    """
+    if x is None or isinstance(x, (list, tuple, str, bytes, int, float, complex, np.generic)):
         return True
     if isinstance(x, np.ndarray):
         return x.dtype.kind in "USO" or x.size == 0
