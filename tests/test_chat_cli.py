@@ -25,7 +25,9 @@ def test_unknown_bot_and_bad_flags_are_one_line_errors(capsys):
     assert main(["chat", "--bot", "no-such-bot", "--once", "hola"]) == 1
     assert "No bot called 'no-such-bot'" in capsys.readouterr().err
     assert main(["chat", "--bot", "retrieval", "--model", "x.keras"]) == 2
-    assert main(["chat", "--bot", "retrieval", "--threshold", "3", "--once", "hola"]) == 1
+    for threshold in ("3", "-0.1", "nan", "alto"):  # refused while parsing, before any bot is built
+        assert main(["chat", "--bot", "retrieval", "--threshold", threshold, "--once", "hola"]) == 2
+        assert "--threshold" in capsys.readouterr().err
     assert main(["chat", "--bot", "retrieval", "--once", ""]) == 1
     assert "Empty message" in capsys.readouterr().err
 

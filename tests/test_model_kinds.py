@@ -139,3 +139,11 @@ def test_persistence_and_predictor_loaders_tell_the_cases_apart(tmp_path):
         for load in (load_model, Predictor.load):
             with pytest.raises((FileNotFoundError, ValueError), match=re.escape(expected)):
                 load(path)
+
+
+def test_prompt_and_texts_that_are_not_utf8_are_named(saved, capsys):
+    """Bytes that are not UTF-8 in argv reach Python as lone surrogates: named, not a crash on print."""
+    assert main(["generate", "--model", str(saved["language-model"]), "--prompt", "ab\udcff"]) == 1
+    assert "--prompt is not valid UTF-8 text" in capsys.readouterr().err
+    assert main(["translate", "--model", str(saved["translator"]), "uno \udcff"]) == 1
+    assert "not valid Unicode" in capsys.readouterr().err

@@ -14,11 +14,29 @@ Example:
 
 from __future__ import annotations
 
+import argparse
+import math
 import pathlib
 import sys
 
 BUILTIN_BOTS = ("intent", "retrieval")
 EXIT_WORDS = {"salir", "exit", "quit", ":q"}
+
+
+def unit_interval(text: str) -> float:
+    """An argparse ``type`` for ``--threshold``: a number from 0 to 1 (checked while parsing).
+
+    Example:
+        >>> unit_interval("0.3")
+        0.3
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
+    return value
 
 
 def register(subparsers) -> None:
@@ -29,7 +47,7 @@ def register(subparsers) -> None:
     source.add_argument("--model", metavar="PATH", help="same as --bot PATH")
     parser.add_argument("--once", metavar="TEXT", default=None,
                         help="answer TEXT, print the reply and exit (default: interactive prompt)")
-    parser.add_argument("--threshold", type=float, default=None,
+    parser.add_argument("--threshold", type=unit_interval, default=None, metavar="0..1",
                         help="confidence / similarity below which the bot gives its fallback reply")
     parser.add_argument("--show-score", action="store_true",
                         help="also print the intent and confidence, or the matched statement and score")
@@ -86,8 +104,6 @@ def _answer(bot, text: str, show_score: bool) -> str:
 
 
 def run(args) -> int:
-    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
-        raise ValueError(f"--threshold must be between 0 and 1, got {args.threshold}.")
     bot = load_bot(args.model or args.bot, args.threshold)
     if args.once is not None:
         print(_answer(bot, args.once, args.show_score))
