@@ -66,6 +66,13 @@ def _name(entry: dict) -> str:
     return str((entry.get("config") or {}).get("name") or entry.get("name") or "")
 
 
+def _dtype(entry: dict) -> str:
+    dtype = (entry.get("config") or {}).get("dtype")
+    if isinstance(dtype, dict):  # a serialised DTypePolicy
+        dtype = (dtype.get("config") or {}).get("name")
+    return str(dtype)
+
+
 def kind_of_config(config: dict) -> str:
     """The kind of the model serialised as ``config`` (the content of a ``.keras`` ``config.json``)."""
     layers = list(_layers(config))
@@ -78,8 +85,8 @@ def kind_of_config(config: dict) -> str:
         return "language-model"
     if model_name == "intent_classifier":
         return "intent-bot"
-    string_input = any(layer.get("class_name") == "InputLayer"
-                       and (layer.get("config") or {}).get("dtype") == "string" for layer in layers)
+    string_input = any(layer.get("class_name") == "InputLayer" and _dtype(layer) == "string"
+                       for layer in layers)
     if string_input or "RawTextModel" in str(config.get("class_name", "")):
         dense = [layer.get("config") or {} for layer in layers if layer.get("class_name") == "Dense"]
         if dense and dense[-1].get("units") == 1 and dense[-1].get("activation") == "sigmoid":

@@ -2,8 +2,6 @@
 
 import sys
 
-import pytest
-
 from coursework.cli import main
 
 

@@ -83,7 +83,8 @@ def sentiment():
     keras.utils.set_random_seed(0)
     vectorizer = make_vectorizer(["canción buena", "película mala", "niño qué"], sequence_length=8)
     body = keras.Sequential([keras.layers.Embedding(vectorizer.vocabulary_size(), 4),
-                             keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, activation="sigmoid")])
+                             keras.layers.GlobalAveragePooling1D(),
+                             keras.layers.Dense(1, activation="sigmoid")])
     return text_classifier(vectorizer, body)
 
 

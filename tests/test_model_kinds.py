@@ -110,7 +110,8 @@ def _bad_paths(tmp_path):
     empty = tmp_path / "vacio.keras"
     empty.write_bytes(b"")
     return [(tmp_path / "missing.keras", "not found"), (folder, "is a folder"),
-            (text, "is not a .keras model (not a zip archive)"), (empty, "is not a .keras model (the file is empty)")]
+            (text, "is not a .keras model (not a zip archive)"),
+            (empty, "is not a .keras model (the file is empty)")]
 
 
 @pytest.mark.parametrize("command", [

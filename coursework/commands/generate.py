@@ -99,7 +99,8 @@ def run(args) -> int:
     try:  # bytes that are not UTF-8 in argv arrive as lone surrogates (surrogateescape)
         args.prompt.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError(f"--prompt is not valid UTF-8 text ({exc.reason} at character {exc.start}).") from None
+        raise ValueError(f"--prompt is not valid UTF-8 text ({exc.reason} at character "
+                         f"{exc.start}).") from None
     from coursework.model_kinds import require_kind
 
     require_kind(args.model, ("language-model",), "generate")  # before Keras loads

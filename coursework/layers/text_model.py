@@ -66,7 +66,7 @@ def to_text_array(texts, name: str = "texts", allow_empty: bool = False) -> np.n
         except UnicodeEncodeError as exc:
             raise ValueError(f"{name}[{i}] is not valid Unicode text ({exc.reason} at character "
                              f"{exc.start}).") from None
-        out[i] = as_text(item)
+        out[i] = as_text(str(item))  # np.str_ → str
     return out
 
 
