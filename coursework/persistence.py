@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import pathlib
 
+from coursework.paths import check_model_file
+
 
 def check_writable_model_path(path: str | os.PathLike) -> pathlib.Path:
     """Check that a ``.keras`` file can be written at ``path`` (before spending time on training).
@@ -32,14 +34,20 @@ def check_writable_model_path(path: str | os.PathLike) -> pathlib.Path:
 
 
 def load_model(path: str | os.PathLike):
-    """Load a ``.keras`` file saved by this package, with a clear error when it is missing or invalid."""
+    """Load a ``.keras`` file saved by this package, with a clear error when it is missing or invalid.
+
+    Raises:
+        FileNotFoundError: nothing is at ``path``.
+        IsADirectoryError: ``path`` is a folder (a SavedModel export?), not a ``.keras`` file.
+        ValueError: the file is not a ``.keras`` model (wrong suffix, empty, not a Keras zip), or
+            Keras cannot rebuild it.
+        PermissionError: the file cannot be read.
+    """
     import keras
 
     import coursework.layers  # noqa: F401  (registers every serialisable layer and model of the package)
 
-    source = pathlib.Path(path)
-    if not source.is_file():
-        raise FileNotFoundError(f"Model file {str(source)!r} not found.")
+    source = check_model_file(path)
     try:
         return keras.saving.load_model(source)
     except (ValueError, OSError) as exc:

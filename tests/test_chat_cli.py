@@ -2,8 +2,6 @@
 
 import sys
 
-import pytest
-
 from coursework.cli import main
 
 
@@ -25,14 +23,23 @@ def test_unknown_bot_and_bad_flags_are_one_line_errors(capsys):
     assert main(["chat", "--bot", "no-such-bot", "--once", "hola"]) == 1
     assert "No bot called 'no-such-bot'" in capsys.readouterr().err
     assert main(["chat", "--bot", "retrieval", "--model", "x.keras"]) == 2
-    assert main(["chat", "--bot", "retrieval", "--threshold", "3", "--once", "hola"]) == 1
+    for threshold in ("3", "-0.1", "nan", "alto"):  # refused while parsing, before any bot is built
+        assert main(["chat", "--bot", "retrieval", "--threshold", threshold, "--once", "hola"]) == 2
+        assert "--threshold" in capsys.readouterr().err
     assert main(["chat", "--bot", "retrieval", "--once", ""]) == 1
     assert "Mensaje vacío" in capsys.readouterr().err
 
 
 def test_model_path_without_seq2seq_module_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    import json
+    import zipfile
+
     path = tmp_path / "seq2seq.keras"
-    path.write_bytes(b"not really a model")
+    layers = [{"class_name": "Layer", "config": {"name": n}}
+              for n in ("source_embedding", "encoder", "target_embedding", "decoder", "next_token")]
+    with zipfile.ZipFile(path, "w") as archive:  # only the structure: the kind is read, never loaded
+        archive.writestr("config.json", json.dumps({"class_name": "Functional",
+                                                    "config": {"name": "seq2seq_chatbot", "layers": layers}}))
     monkeypatch.setitem(sys.modules, "coursework.bots.seq2seq", None)  # import fails
     assert main(["chat", "--model", str(path), "--once", "hola"]) == 1
     err = capsys.readouterr().err

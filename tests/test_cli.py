@@ -75,6 +75,9 @@ def test_train_json_then_load_in_a_fresh_process(tmp_path):
     (["generate", "--seed", "-5"], ["--seed"]),
     (["translate", "uno", "--beam", "1000000"], ["--beam", "MAX_BEAM_WIDTH"]),
     (["translate", "uno", "--beam", "100", "--max-length", "5000"], ["MAX_BEAM_TOKENS"]),
+    (["translate", "uno", "--max-length", "0"], ["--max-length"]),
+    (["translate", "uno", "--beam", "-2"], ["--beam"]),
+    (["translate", "uno", "--unknown", "ignore"], ["--unknown"]),
 ])
 def test_generation_limits_are_refused_while_parsing(args, fragments, tmp_path):
     """Refused before any model loads: the model path does not even exist (that error would be 1)."""

@@ -22,7 +22,8 @@ REPLIES = ["hola, ¿qué tal?", "bien, gracias.", "i am from spain.", "yes, i lo
 def model():
     keras.utils.set_random_seed(0)
     return build_seq2seq_translator(build_vocabulary(MESSAGES), build_vocabulary(REPLIES, TARGET_SPECIALS),
-                                    5, 6, embedding_dim=8, units=16, attention="general", dropout=0.2)
+                                    5, 6, embedding_dim=8, units=16, attention="general", dropout=0.2,
+                                    name="seq2seq_chatbot")
 
 
 def test_bot_interface_and_odd_messages(model):

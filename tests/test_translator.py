@@ -141,7 +141,7 @@ def test_translate_errors_and_alignment():
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-5)
     with pytest.raises(ValueError, match="no attention"):
         Seq2SeqTranslator(_model(None)).alignment("uno")
-    with pytest.raises(ValueError, match="Not a seq2seq"):
+    with pytest.raises(ValueError, match="not a seq2seq translator"):
         Seq2SeqTranslator(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
 
 

@@ -50,8 +50,10 @@ def test_model_path_checks(tmp_path):
     with pytest.raises(FileNotFoundError, match="not found"):
         load_model(tmp_path / "absent.keras")
     (tmp_path / "bad.keras").write_text("not a model")
-    with pytest.raises(ValueError, match="Could not load model"):
+    with pytest.raises(ValueError, match="is not a .keras model"):  # told apart from "not found"
         load_model(tmp_path / "bad.keras")
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        load_model(tmp_path)
 
 
 def test_find_notebooks(tmp_path):

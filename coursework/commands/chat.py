@@ -3,7 +3,9 @@
 ``--bot intent`` trains the class-2 intent bot on ``data/intents_es.yaml`` (a few seconds, quietly);
 ``--bot retrieval`` builds the TF-IDF bot over the Spanish chatterbot-corpus; ``--bot PATH`` (or
 ``--model PATH``) loads a saved model: an intent-bot network saved by ``train intent-bot --save``,
-or a class-6 seq2seq bot through :func:`coursework.bots.seq2seq.load_seq2seq_bot`.
+or a class-6 seq2seq bot through :func:`coursework.bots.seq2seq.load_seq2seq_bot`. A model of
+another kind (a translator, a sentiment classifier, a language model) is refused by name before it
+loads (:func:`coursework.model_kinds.require_kind`).
 
 Example:
     $ python -m coursework chat --bot intent --once "hola"
@@ -12,13 +14,29 @@ Example:
 
 from __future__ import annotations
 
-import json
+import argparse
+import math
 import pathlib
 import sys
-import zipfile
 
 BUILTIN_BOTS = ("intent", "retrieval")
 EXIT_WORDS = {"salir", "exit", "quit", ":q"}
+
+
+def unit_interval(text: str) -> float:
+    """An argparse ``type`` for ``--threshold``: a number from 0 to 1 (checked while parsing).
+
+    Example:
+        >>> unit_interval("0.3")
+        0.3
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
+    return value
 
 
 def register(subparsers) -> None:
@@ -29,21 +47,11 @@ def register(subparsers) -> None:
     source.add_argument("--model", metavar="PATH", help="same as --bot PATH")
     parser.add_argument("--once", metavar="TEXT", default=None,
                         help="answer TEXT, print the reply and exit (default: interactive prompt)")
-    parser.add_argument("--threshold", type=float, default=None,
+    parser.add_argument("--threshold", type=unit_interval, default=None, metavar="0..1",
                         help="confidence / similarity below which the bot gives its fallback reply")
     parser.add_argument("--show-score", action="store_true",
                         help="also print the intent and confidence, or the matched statement and score")
     parser.set_defaults(handler=run)
-
-
-def _is_intent_model(path: pathlib.Path) -> bool:
-    """True when a ``.keras`` archive holds the intent-bot network (read without importing Keras)."""
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open("config.json") as handle:
-            config = json.load(handle)
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError):
-        return False
-    return (config.get("config") or {}).get("name") == "intent_classifier"
 
 
 def load_bot(spec: str, threshold: float | None = None):
@@ -51,7 +59,9 @@ def load_bot(spec: str, threshold: float | None = None):
 
     Raises:
         FileNotFoundError: if ``spec`` is neither a built-in bot nor an existing path.
-        ValueError: if the seq2seq bot module is not available or cannot read the file.
+        IsADirectoryError: if ``spec`` is a folder.
+        ValueError: if the file is not a ``.keras`` model, is a model of another kind (a translator,
+            a sentiment classifier, …; named), or the seq2seq bot module is not available.
     """
     options = {} if threshold is None else {"threshold": threshold}
     if spec == "intent":
@@ -63,10 +73,12 @@ def load_bot(spec: str, threshold: float | None = None):
 
         return RetrievalBot(**options)
     path = pathlib.Path(spec)
-    if not path.exists():
+    if not path.exists() and path.suffix != ".keras" and len(path.parts) == 1:  # a name, not a path
         raise FileNotFoundError(f"No bot called {spec!r}: use one of {', '.join(BUILTIN_BOTS)} or the "
                                 "path of a saved model.")
-    if _is_intent_model(path):
+    from coursework.model_kinds import require_kind
+
+    if require_kind(path, ("intent-bot", "seq2seq-bot"), "chat") == "intent-bot":
         from coursework.bots.intent import IntentBot
         from coursework.persistence import load_model
 
@@ -92,8 +104,6 @@ def _answer(bot, text: str, show_score: bool) -> str:
 
 
 def run(args) -> int:
-    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
-        raise ValueError(f"--threshold must be between 0 and 1, got {args.threshold}.")
     bot = load_bot(args.model or args.bot, args.threshold)
     if args.once is not None:
         print(_answer(bot, args.once, args.show_score))

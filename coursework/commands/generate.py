@@ -96,6 +96,14 @@ def run(args) -> int:
     import numpy as np
 
     check_beam_and_length(args.beam, args.length, "--length")
+    try:  # bytes that are not UTF-8 in argv arrive as lone surrogates (surrogateescape)
+        args.prompt.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"--prompt is not valid UTF-8 text ({exc.reason} at character "
+                         f"{exc.start}).") from None
+    from coursework.model_kinds import require_kind
+
+    require_kind(args.model, ("language-model",), "generate")  # before Keras loads
 
     import coursework.layers.vocabulary  # noqa: F401  (registers TokenVocabulary before loading)
     from coursework.generation.text import RecurrentStepper, beam_search, generate

@@ -36,6 +36,9 @@ def run(args) -> int:
     for text in args.texts:
         if not text.strip():
             raise ValueError("Empty text: write at least one word to translate.")
+    from coursework.model_kinds import require_kind
+
+    require_kind(args.model, ("translator", "seq2seq-bot"), "translate")  # before Keras loads
     from coursework.generation.seq2seq import load_translator
 
     translator = load_translator(args.model, on_unknown=args.unknown)

@@ -24,6 +24,7 @@ import numpy as np
 
 from coursework.generation.search import beam_search_steps, check_limits
 from coursework.layers.seq2seq_attention import BahdanauAttention
+from coursework.layers.text_model import to_text_array
 from coursework.models.translator import END, START, UNK, detokenize, encode_texts, vocabulary_lookup
 
 
@@ -49,7 +50,10 @@ class Seq2SeqTranslator:
         names = {layer.name for layer in model.layers}
         needed = {"source_embedding", "encoder", "target_embedding", "decoder", "next_token"}
         if not needed <= names:
-            raise ValueError(f"Not a seq2seq translator model: layers {sorted(needed - names)} missing.")
+            from coursework.model_kinds import describe_kind, kind_of_model
+
+            raise ValueError(f"This is {describe_kind(kind_of_model(model))}, not a seq2seq translator "
+                             f"(layers {sorted(needed - names)} missing).")
         self.model = model
         self.on_unknown, self.on_long = on_unknown, on_long
         source_embedding = model.get_layer("source_embedding")
@@ -98,13 +102,15 @@ class Seq2SeqTranslator:
 
     # -- encoding -------------------------------------------------------------------------
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Source ids ``(n, max_source_length)`` (checks empty / unknown / over-long inputs)."""
-        if isinstance(texts, str):
+        """Source ids ``(n, max_source_length)`` (checks empty / unknown / over-long inputs).
+
+        Texts are checked and normalised by :func:`coursework.layers.text_model.to_text_array`
+        (``TypeError`` for a non-string item, ``ValueError`` for invalid Unicode, NFC).
+        """
+        if isinstance(texts, (str, bytes)):
             raise TypeError("Expected a list of texts, e.g. ['veintiuno'], not one string.")
-        texts = list(texts)
-        for text in texts:
-            if not isinstance(text, str):
-                raise TypeError(f"Every input must be a string, got {type(text).__name__}: {text!r}.")
+        # Type checks, invalid Unicode (a lone surrogate) named, NFC (decomposed accents composed).
+        texts = to_text_array(texts, "texts", allow_empty=True).tolist()
         return encode_texts(texts, self._source_lookup, self.max_source_length,
                             on_unknown=self.on_unknown, on_long=self.on_long)
 

@@ -15,16 +15,21 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from coursework.text import as_text
+
 
 def to_text_array(texts, name: str = "texts", allow_empty: bool = False) -> np.ndarray:
-    """A 1-D batch of texts as a NumPy ``object`` array of ``str`` (``bytes`` decoded as UTF-8).
+    """A 1-D batch of texts as a NumPy ``object`` array of ``str`` (``bytes`` decoded as UTF-8),
+    each normalised to Unicode NFC (accents pasted as combining marks become the composed characters
+    a vocabulary holds, so NFD text gets the same prediction as NFC text).
 
     Accepts a list or tuple of strings, a 1-D NumPy ``str`` / ``bytes`` / ``object`` array, or a
     rank-1 string tensor (anything with ``.numpy()``).
 
     Raises:
         TypeError: for a single string, a non-1-D array, or an item that is not a string (named).
-        ValueError: for an empty batch, unless ``allow_empty``.
+        ValueError: for an empty batch, unless ``allow_empty``; an item that is not valid Unicode
+            (bytes that are not UTF-8, a lone surrogate; named).
 
     Example:
         >>> to_text_array(["buena", b"mala"]).tolist()
@@ -49,16 +54,29 @@ def to_text_array(texts, name: str = "texts", allow_empty: bool = False) -> np.n
     out = np.empty(len(items), dtype=object)
     for i, item in enumerate(items):
         if isinstance(item, bytes):
-            item = item.decode("utf-8")
+            try:
+                item = item.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{name}[{i}] is bytes that are not UTF-8 text ({exc.reason} at byte "
+                                 f"{exc.start}).") from None
         if not isinstance(item, str):
             raise TypeError(f"{name}[{i}] is {type(item).__name__} ({item!r}), not a string.")
-        out[i] = str(item)
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"{name}[{i}] is not valid Unicode text ({exc.reason} at character "
+                             f"{exc.start}).") from None
+        out[i] = as_text(str(item))  # np.str_ → str
     return out
 
 
 def _is_text_batch(x) -> bool:
-    """Whether ``x`` is raw text this model should convert (not a dataset, generator or symbolic tensor)."""
-    if isinstance(x, (list, tuple, str, bytes)):
+    """Whether ``x`` is raw text this model should convert (not a dataset, generator or symbolic tensor).
+
+    ``None`` and scalars count as text batches, so :func:`to_text_array` refuses them with a
+    ``TypeError`` naming the type (Keras' own data adapters fail on them with a ``KeyError``).
+    """
+    if x is None or isinstance(x, (list, tuple, str, bytes, int, float, complex, np.generic)):
         return True
     if isinstance(x, np.ndarray):
         return x.dtype.kind in "USO" or x.size == 0

@@ -146,19 +146,17 @@ class Predictor:
         """Load a ``.keras`` file or a SavedModel folder, with a clear error when it cannot be used.
 
         Raises:
-            FileNotFoundError: if nothing is at ``path``.
+            FileNotFoundError: if nothing is at ``path`` (or a folder holds no SavedModel).
+            ValueError: if the file is not a ``.keras`` model (wrong suffix, empty, not a Keras zip).
             ValueError / TypeError: if it is not a model that takes raw strings.
         """
         source = pathlib.Path(path)
         if source.is_dir():
             return cls.from_saved_model(source, labels=labels)
-        if not source.is_file():
-            raise FileNotFoundError(f"Model {str(source)!r} not found (expected a .keras file or a "
-                                    "SavedModel folder).")
-        if source.suffix != ".keras":
-            raise ValueError(f"Model {str(source)!r}: expected a .keras file or a SavedModel folder.")
+        from coursework.paths import check_model_file
         from coursework.persistence import load_model
 
+        check_model_file(source)  # before the slow imports: not found / not a .keras model
         _import_model_modules()
         return cls.from_model(load_model(source), labels=labels, source=str(source))
 
