@@ -31,8 +31,12 @@ def latency(bot, messages, repeat):
             start = time.perf_counter()
             bot.reply(message)
             times.append((time.perf_counter() - start) * 1000)
-    return {"median_ms": float(np.median(times)), "p95_ms": float(np.percentile(times, 95)),
-            "max_ms": float(np.max(times)), "calls": len(times)}
+    return {
+        "median_ms": float(np.median(times)),
+        "p95_ms": float(np.percentile(times, 95)),
+        "max_ms": float(np.max(times)),
+        "calls": len(times),
+    }
 
 
 def main(argv=None) -> int:
@@ -68,19 +72,30 @@ def main(argv=None) -> int:
     keras_ms = (time.perf_counter() - start) / 20 * 1000
 
     result = {
-        "profile": args.profile, "seeds": args.seeds, "heldout_paraphrases": len(texts),
-        "intent_accuracy_mean": statistics.mean(accuracies), "intent_accuracy_min": min(accuracies),
+        "profile": args.profile,
+        "seeds": args.seeds,
+        "heldout_paraphrases": len(texts),
+        "intent_accuracy_mean": statistics.mean(accuracies),
+        "intent_accuracy_min": min(accuracies),
         "intent_train_seconds_mean": statistics.mean(train_seconds),
-        "intent_latency": intent_latency, "retrieval_latency": retrieval_latency,
-        "keras_predict_ms_per_message": keras_ms, "cpu_count": os.cpu_count(),
+        "intent_latency": intent_latency,
+        "retrieval_latency": retrieval_latency,
+        "keras_predict_ms_per_message": keras_ms,
+        "cpu_count": os.cpu_count(),
     }
     rows = [
         ["intent accuracy (held-out, mean over seeds)", f"{result['intent_accuracy_mean']:.3f}", "≥ 0.90"],
         ["intent accuracy (held-out, worst seed)", f"{result['intent_accuracy_min']:.3f}", "≥ 0.90"],
-        ["intent bot ms/message (median / p95)",
-         f"{intent_latency['median_ms']:.2f} / {intent_latency['p95_ms']:.2f}", "≤ 20"],
-        ["retrieval bot ms/message (median / p95)",
-         f"{retrieval_latency['median_ms']:.2f} / {retrieval_latency['p95_ms']:.2f}", "≤ 20"],
+        [
+            "intent bot ms/message (median / p95)",
+            f"{intent_latency['median_ms']:.2f} / {intent_latency['p95_ms']:.2f}",
+            "≤ 20",
+        ],
+        [
+            "retrieval bot ms/message (median / p95)",
+            f"{retrieval_latency['median_ms']:.2f} / {retrieval_latency['p95_ms']:.2f}",
+            "≤ 20",
+        ],
         ["(Keras model.predict, one message)", f"{keras_ms:.1f}", "-"],
         ["intent bot training seconds (mean)", f"{result['intent_train_seconds_mean']:.1f}", "-"],
     ]

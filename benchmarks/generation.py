@@ -115,26 +115,40 @@ def main(argv=None) -> int:
 
     n_seed = 30
     rates = {
-        "seed loop (model.predict per char)": best_rate(lambda: seed_loop(model, stepper, PROMPT, n_seed),
-                                                        n_seed, repeats=1),
+        "seed loop (model.predict per char)": best_rate(
+            lambda: seed_loop(model, stepper, PROMPT, n_seed), n_seed, repeats=1
+        ),
         "tf.function step per char": tf_function_loop(model, stepper, PROMPT, min(args.chars, 1000)),
-        "generate (NumPy step model)": best_rate(lambda: generate(stepper, PROMPT, args.chars, 0.5, seed=0),
-                                                 args.chars),
+        "generate (NumPy step model)": best_rate(
+            lambda: generate(stepper, PROMPT, args.chars, 0.5, seed=0), args.chars
+        ),
     }
     for width, length in ((1, 1000), (5, 1000), (10, 500)):
         rates[f"beam_search width {width}"] = best_rate(
-            lambda: beam_search(stepper, PROMPT, beam_width=width, max_length=length), length)
+            lambda width=width, length=length: beam_search(
+                stepper, PROMPT, beam_width=width, max_length=length
+            ),
+            length,
+        )
     baseline = rates["seed loop (model.predict per char)"]
     rows = [[name, round(rate, 1), round(rate / baseline, 1)] for name, rate in rates.items()]
     print(format_table(["method", "chars/s", "× seed loop"], rows))
     print()
-    print(format_table(["metric", "value"], [[k, round(v, 4)] for k, v in metrics.items()]
-                       + ([["train seconds", round(train_seconds, 1)]] if train_seconds else [])))
-    summary = {"chars_per_s": {k: round(v, 1) for k, v in rates.items()},
-               **{k: round(v, 4) for k, v in metrics.items()},
-               "train_seconds": None if train_seconds is None else round(train_seconds, 1),
-               "profile": args.profile, "cpu_count": os.cpu_count(),
-               "load_average": [round(x, 2) for x in os.getloadavg()]}
+    print(
+        format_table(
+            ["metric", "value"],
+            [[k, round(v, 4)] for k, v in metrics.items()]
+            + ([["train seconds", round(train_seconds, 1)]] if train_seconds else []),
+        )
+    )
+    summary = {
+        "chars_per_s": {k: round(v, 1) for k, v in rates.items()},
+        **{k: round(v, 4) for k, v in metrics.items()},
+        "train_seconds": None if train_seconds is None else round(train_seconds, 1),
+        "profile": args.profile,
+        "cpu_count": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

@@ -37,28 +37,42 @@ def _code(source, cell_id, tags=()):
 
 
 def suma(body="return a + b"):
-    return v4.new_notebook(cells=[
-        v4.new_markdown_cell("# Clase 1 · Suma\nObjetivos: sumar.", id="intro"),
-        _code("import time\nimport numpy as np", "setup"),
-        _code(f"def add(a, b):\n    ### BEGIN SOLUTION\n    {body}\n    ### END SOLUTION",
-              "sol-add", ["solution"]),
-        _code("assert add(2, 3) == 5, 'add(2, 3) debe valer 5'", "check-add", ["check"]),
-        _code("assert np.allclose(add(np.ones(3), np.ones(3)), 2), 'también con arreglos'",
-              "check-add-array", ["check"]),
-    ], metadata={"kernelspec": dict(KERNEL)})
+    return v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Clase 1 · Suma\nObjetivos: sumar.", id="intro"),
+            _code("import time\nimport numpy as np", "setup"),
+            _code(
+                f"def add(a, b):\n    ### BEGIN SOLUTION\n    {body}\n    ### END SOLUTION",
+                "sol-add",
+                ["solution"],
+            ),
+            _code("assert add(2, 3) == 5, 'add(2, 3) debe valer 5'", "check-add", ["check"]),
+            _code(
+                "assert np.allclose(add(np.ones(3), np.ones(3)), 2), 'también con arreglos'",
+                "check-add-array",
+                ["check"],
+            ),
+        ],
+        metadata={"kernelspec": dict(KERNEL)},
+    )
 
 
 def texto(body="counts = {w: words.count(w) for w in set(words)}"):
-    return v4.new_notebook(cells=[
-        v4.new_markdown_cell("# Clase 2 · Contar palabras", id="intro"),
-        _code("import time\nwords = 'la casa la mesa la'.split()", "setup"),
-        _code(f"### BEGIN SOLUTION\n{body}\n### END SOLUTION", "sol-counts", ["solution"]),
-        _code("assert counts['la'] == 3, 'la aparece 3 veces'", "check-counts", ["check"]),
-    ], metadata={"kernelspec": dict(KERNEL)})
+    return v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Clase 2 · Contar palabras", id="intro"),
+            _code("import time\nwords = 'la casa la mesa la'.split()", "setup"),
+            _code(f"### BEGIN SOLUTION\n{body}\n### END SOLUTION", "sol-counts", ["solution"]),
+            _code("assert counts['la'] == 3, 'la aparece 3 veces'", "check-counts", ["check"]),
+        ],
+        metadata={"kernelspec": dict(KERNEL)},
+    )
 
 
-BOMB = ("chunks = []\nfor _ in range(24):  # bounded: at most 24 x 50 MiB even unwatched\n"
-        "    chunks.append(b'x' * (50 * 2**20))\ntime.sleep(30)\ncounts = {}")
+BOMB = (
+    "chunks = []\nfor _ in range(24):  # bounded: at most 24 x 50 MiB even unwatched\n"
+    "    chunks.append(b'x' * (50 * 2**20))\ntime.sleep(30)\ncounts = {}"
+)
 
 
 def submissions(root: pathlib.Path, released: pathlib.Path) -> dict[str, tuple[str, int]]:
@@ -72,9 +86,14 @@ def submissions(root: pathlib.Path, released: pathlib.Path) -> dict[str, tuple[s
     plan["incomplete-1"] = ({"01": suma()}, "graded", 2)
     plan["invalid-json"] = ({"01": suma(), "02": '{"cells": ['}, "invalid", 2)
     plan["infinite-loop"] = ({"01": suma(), "02": texto("while True:\n    pass")}, "timeout", 2)
-    plan["ignores-interrupt"] = ({"01": suma(), "02": texto(
-        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass")},
-        "timeout", 2)
+    plan["ignores-interrupt"] = (
+        {
+            "01": suma(),
+            "02": texto("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+        },
+        "timeout",
+        2,
+    )
     plan["os-exit"] = ({"01": suma(), "02": texto("import os\nos._exit(1)")}, "kernel-died", 2)
     plan["memory-bomb"] = ({"01": suma(), "02": texto(BOMB)}, "memory-limit", 2)
     deleted = texto("counts = {}")
@@ -123,8 +142,9 @@ def main(argv=None) -> int:
         paths = [root / "subs" / name for name in expected]
         rows, record, wrong = [], {"submissions": len(paths)}, []
         for jobs in args.jobs:
-            options = GradeOptions(cell_timeout=5, kill_grace=5, submission_timeout=120,
-                                   memory_mb=400, jobs=jobs)
+            options = GradeOptions(
+                cell_timeout=5, kill_grace=5, submission_timeout=120, memory_mb=400, jobs=jobs
+            )
             start = time.perf_counter()
             results = grade_submissions(paths, released, options)
             seconds = time.perf_counter() - start

@@ -27,8 +27,10 @@ import time
 
 def glove_load_seconds() -> float:
     """Seconds to load GloVe 6B 50d in a fresh process (imports included)."""
-    code = ("import time; t = time.perf_counter(); from coursework.embeddings import load_glove; "
-            "load_glove(); print(time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter(); from coursework.embeddings import load_glove; "
+        "load_glove(); print(time.perf_counter() - t)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -52,35 +54,68 @@ def main(argv=None) -> int:
     results = {}
     for task in args.tasks:
         start = time.perf_counter()
-        run = train_variant(task, settings, seed=args.seed, verbose=args.verbose, data=data,
-                            keyed_vectors=glove)
-        results[task] = {**run.metrics, "epochs": run.epochs, "train_seconds": run.seconds,
-                         "wall_seconds": time.perf_counter() - start}
+        run = train_variant(
+            task, settings, seed=args.seed, verbose=args.verbose, data=data, keyed_vectors=glove
+        )
+        results[task] = {
+            **run.metrics,
+            "epochs": run.epochs,
+            "train_seconds": run.seconds,
+            "wall_seconds": time.perf_counter() - start,
+        }
         print(f"{task}: {json.dumps({k: round(v, 4) for k, v in results[task].items()})}", flush=True)
 
-    rows = [[task, VARIANTS[task].label, r["accuracy"], r["f1"], int(r["params"]), int(r["trainable_params"]),
-             r["epochs"], round(r["seconds_per_epoch"], 1), round(r["train_seconds"], 1)]
-            for task, r in results.items()]
+    rows = [
+        [
+            task,
+            VARIANTS[task].label,
+            r["accuracy"],
+            r["f1"],
+            int(r["params"]),
+            int(r["trainable_params"]),
+            r["epochs"],
+            round(r["seconds_per_epoch"], 1),
+            round(r["train_seconds"], 1),
+        ]
+        for task, r in results.items()
+    ]
     print()
-    print(format_table(["task", "variant", "accuracy", "F1", "params", "trainable", "epochs", "s/epoch",
-                        "train s"], rows))
-    print(f"majority baseline (test): {data['test'].majority_baseline():.4f}; "
-          f"GloVe load in a fresh process: {load_seconds:.1f} s; CPU cores: {os.cpu_count()}")
+    print(
+        format_table(
+            ["task", "variant", "accuracy", "F1", "params", "trainable", "epochs", "s/epoch", "train s"], rows
+        )
+    )
+    print(
+        f"majority baseline (test): {data['test'].majority_baseline():.4f}; "
+        f"GloVe load in a fresh process: {load_seconds:.1f} s; CPU cores: {os.cpu_count()}"
+    )
     targets = {}
     if {"glove-finetuned-sentiment", "lstm-sentiment"} <= set(results):
-        best_glove = max((t for t in results if VARIANTS[t].glove and VARIANTS[t].architecture == "lstm"),
-                         key=lambda t: results[t]["accuracy"])
+        best_glove = max(
+            (t for t in results if VARIANTS[t].glove and VARIANTS[t].architecture == "lstm"),
+            key=lambda t: results[t]["accuracy"],
+        )
         gain = results[best_glove]["accuracy"] - results["lstm-sentiment"]["accuracy"]
-        targets = {"best_glove_lstm": best_glove,
-                   "glove_lstm_accuracy>=0.77": results[best_glove]["accuracy"] >= 0.77,
-                   "gain_over_random>=2pt": gain >= 0.02,
-                   "gain_points": round(100 * gain, 2),
-                   "glove_train_seconds<=300": results[best_glove]["train_seconds"] <= 300}
+        targets = {
+            "best_glove_lstm": best_glove,
+            "glove_lstm_accuracy>=0.77": results[best_glove]["accuracy"] >= 0.77,
+            "gain_over_random>=2pt": gain >= 0.02,
+            "gain_points": round(100 * gain, 2),
+            "glove_train_seconds<=300": results[best_glove]["train_seconds"] <= 300,
+        }
         print("targets:", targets)
-    print(json.dumps({"benchmark": "sentiment", "seed": args.seed, "glove_load_seconds": round(load_seconds, 2),
-                      "majority_baseline": round(data["test"].majority_baseline(), 4),
-                      "results": {t: {k: round(v, 4) for k, v in r.items()} for t, r in results.items()},
-                      "targets": targets}))
+    print(
+        json.dumps(
+            {
+                "benchmark": "sentiment",
+                "seed": args.seed,
+                "glove_load_seconds": round(load_seconds, 2),
+                "majority_baseline": round(data["test"].majority_baseline(), 4),
+                "results": {t: {k: round(v, 4) for k, v in r.items()} for t, r in results.items()},
+                "targets": targets,
+            }
+        )
+    )
     return 0
 
 

@@ -44,9 +44,14 @@ from coursework.reporting import format_table  # noqa: E402
 from coursework.serving.background import ServerProcess  # noqa: E402
 
 SHORT = "A moving, beautifully acted film."
-REVIEWS = ["A moving, beautifully acted film.", "Dull, predictable and far too long.",
-           "The cast is fine, but the script is a mess.", "One of the best films of the year.",
-           "I laughed, I cried, I wanted more.", "A tedious exercise in style over substance."]
+REVIEWS = [
+    "A moving, beautifully acted film.",
+    "Dull, predictable and far too long.",
+    "The cast is fine, but the script is a mess.",
+    "One of the best films of the year.",
+    "I laughed, I cried, I wanted more.",
+    "A tedious exercise in style over substance.",
+]
 
 
 class Client:
@@ -57,7 +62,7 @@ class Client:
 
     def send(self, method: str, path: str, body: bytes | None) -> int | None:
         """Status code, or ``None`` when the connection dropped (no HTTP answer)."""
-        for attempt in range(2):
+        for _attempt in range(2):
             fresh = self.conn is None
             if fresh:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
@@ -218,57 +223,108 @@ def main(argv=None):
 
         cpu0 = cpu_seconds(server.pid)
         single_lat, single_wall, single_err = timed_phase(
-            server.port, json.dumps({"texts": [SHORT]}).encode(), args.single, args.max_seconds)
+            server.port, json.dumps({"texts": [SHORT]}).encode(), args.single, args.max_seconds
+        )
         cpu1 = cpu_seconds(server.pid)
-        batch_texts = (REVIEWS * (args.batch_size // len(REVIEWS) + 1))[:args.batch_size]
+        batch_texts = (REVIEWS * (args.batch_size // len(REVIEWS) + 1))[: args.batch_size]
         batch_lat, batch_wall, batch_err = timed_phase(
-            server.port, json.dumps({"texts": batch_texts}).encode(), args.batched, args.max_seconds)
+            server.port, json.dumps({"texts": batch_texts}).encode(), args.batched, args.max_seconds
+        )
         cpu2 = cpu_seconds(server.pid)
-        mixed = mixed_phase(server.port, "sentiment", args.mixed, args.concurrency, args.max_seconds,
-                            args.seed)
+        mixed = mixed_phase(
+            server.port, "sentiment", args.mixed, args.concurrency, args.max_seconds, args.seed
+        )
         alive = server.request("GET", "health")[0] == 200
 
     single_cpu_ms = 1000 * (cpu1 - cpu0) / max(len(single_lat), 1)
     batch_cpu_ms = 1000 * (cpu2 - cpu1) / max(len(batch_lat), 1)
     rows = [
-        ["single (1 text)", len(single_lat), f"{len(single_lat) / single_wall:.0f}",
-         f"{len(single_lat) / single_wall:.0f}", f"{percentile(single_lat, 50):.1f}",
-         f"{percentile(single_lat, 99):.1f}", f"{single_cpu_ms:.1f}", single_err],
-        [f"batched ({args.batch_size} texts)", len(batch_lat), f"{len(batch_lat) / batch_wall:.1f}",
-         f"{len(batch_lat) * args.batch_size / batch_wall:.0f}", f"{percentile(batch_lat, 50):.1f}",
-         f"{percentile(batch_lat, 99):.1f}", f"{batch_cpu_ms:.1f}", batch_err],
+        [
+            "single (1 text)",
+            len(single_lat),
+            f"{len(single_lat) / single_wall:.0f}",
+            f"{len(single_lat) / single_wall:.0f}",
+            f"{percentile(single_lat, 50):.1f}",
+            f"{percentile(single_lat, 99):.1f}",
+            f"{single_cpu_ms:.1f}",
+            single_err,
+        ],
+        [
+            f"batched ({args.batch_size} texts)",
+            len(batch_lat),
+            f"{len(batch_lat) / batch_wall:.1f}",
+            f"{len(batch_lat) * args.batch_size / batch_wall:.0f}",
+            f"{percentile(batch_lat, 50):.1f}",
+            f"{percentile(batch_lat, 99):.1f}",
+            f"{batch_cpu_ms:.1f}",
+            batch_err,
+        ],
     ]
     print()
     print(f"load average (1 min) before the phases: {load_before:.2f} on {os.cpu_count()} CPUs")
-    print(format_table(["phase", "requests", "requests/s", "texts/s", "p50 ms", "p99 ms",
-                        "server CPU ms/request", "errors"], rows))
+    print(
+        format_table(
+            [
+                "phase",
+                "requests",
+                "requests/s",
+                "texts/s",
+                "p50 ms",
+                "p99 ms",
+                "server CPU ms/request",
+                "errors",
+            ],
+            rows,
+        )
+    )
     print()
-    print(format_table(["mixed run", "requests", "seconds", "5xx", "dropped", "unexpected status",
-                        "by status"],
-                       [[f"{args.concurrency} threads", mixed["sent"], f"{mixed['seconds']:.1f}",
-                         mixed["5xx"], mixed["dropped"], mixed["unexpected"],
-                         " ".join(f"{k}:{v}" for k, v in sorted(mixed["by_status"].items()))]]))
+    print(
+        format_table(
+            ["mixed run", "requests", "seconds", "5xx", "dropped", "unexpected status", "by status"],
+            [
+                [
+                    f"{args.concurrency} threads",
+                    mixed["sent"],
+                    f"{mixed['seconds']:.1f}",
+                    mixed["5xx"],
+                    mixed["dropped"],
+                    mixed["unexpected"],
+                    " ".join(f"{k}:{v}" for k, v in sorted(mixed["by_status"].items())),
+                ]
+            ],
+        )
+    )
     summary = {
-        "benchmark": "serve", "model": model, "cpus": os.cpu_count(),
+        "benchmark": "serve",
+        "model": model,
+        "cpus": os.cpu_count(),
         "load_average_1min_before": round(load_before, 2),
         "load_average_1min_after": round(os.getloadavg()[0], 2),
-        "single_requests": len(single_lat), "single_rps": round(len(single_lat) / single_wall, 1),
+        "single_requests": len(single_lat),
+        "single_rps": round(len(single_lat) / single_wall, 1),
         "single_p50_ms": round(percentile(single_lat, 50), 2),
         "single_p99_ms": round(percentile(single_lat, 99), 2),
         "single_server_cpu_ms_per_request": round(single_cpu_ms, 2),
-        "batch_size": args.batch_size, "batched_requests": len(batch_lat),
+        "batch_size": args.batch_size,
+        "batched_requests": len(batch_lat),
         "batched_texts_per_s": round(len(batch_lat) * args.batch_size / batch_wall, 1),
         "batched_p50_ms": round(percentile(batch_lat, 50), 2),
         "batched_p99_ms": round(percentile(batch_lat, 99), 2),
         "batched_server_cpu_ms_per_request": round(batch_cpu_ms, 2),
-        "mixed_requests": mixed["sent"], "mixed_seconds": round(mixed["seconds"], 1),
-        "mixed_5xx": mixed["5xx"], "mixed_dropped": mixed["dropped"],
-        "mixed_unexpected_status": mixed["unexpected"], "mixed_by_status": mixed["by_status"],
+        "mixed_requests": mixed["sent"],
+        "mixed_seconds": round(mixed["seconds"], 1),
+        "mixed_5xx": mixed["5xx"],
+        "mixed_dropped": mixed["dropped"],
+        "mixed_unexpected_status": mixed["unexpected"],
+        "mixed_by_status": mixed["by_status"],
         "server_alive_after": alive,
-        "targets_met": {"p50_le_20ms": percentile(single_lat, 50) <= 20,
-                        "batched_ge_500_texts_per_s": len(batch_lat) * args.batch_size / batch_wall >= 500,
-                        "mixed_10000_no_5xx_no_drops": mixed["sent"] >= 10_000 and mixed["5xx"] == 0
-                        and mixed["dropped"] == 0},
+        "targets_met": {
+            "p50_le_20ms": percentile(single_lat, 50) <= 20,
+            "batched_ge_500_texts_per_s": len(batch_lat) * args.batch_size / batch_wall >= 500,
+            "mixed_10000_no_5xx_no_drops": mixed["sent"] >= 10_000
+            and mixed["5xx"] == 0
+            and mixed["dropped"] == 0,
+        },
     }
     print(json.dumps(summary))
     return 0

@@ -30,8 +30,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from coursework.models.translator import tokenize
-    from coursework.recipes.translator import (evaluate_translator, make_splits, settings_for,
-                                               train_number_translator)
+    from coursework.recipes.translator import (
+        evaluate_translator,
+        make_splits,
+        settings_for,
+        train_number_translator,
+    )
     from coursework.reporting import format_table
     from coursework.translation_metrics import exact_match_by_length
 
@@ -39,17 +43,23 @@ def main(argv=None) -> int:
     splits = make_splits(settings, seed=0)
     sources, targets = splits.sources["test"], splits.targets["test"]
     lengths = [len(tokenize(s)) for s in sources]
-    rows, curves, summary = [], {}, {"profile": args.profile, "test_numbers": len(sources),
-                                     "cpu_count": os.cpu_count()}
+    rows, curves, summary = (
+        [],
+        {},
+        {"profile": args.profile, "test_numbers": len(sources), "cpu_count": os.cpu_count()},
+    )
     for name, attention in (("attention (general)", settings.attention), ("no attention", None)):
-        run_settings = dataclasses.replace(settings, attention=attention, target_exact_match=(
-            settings.target_exact_match if attention else None), epochs=args.epochs or settings.epochs)
+        run_settings = dataclasses.replace(
+            settings,
+            attention=attention,
+            target_exact_match=(settings.target_exact_match if attention else None),
+            epochs=args.epochs or settings.epochs,
+        )
         start = time.perf_counter()
-        _, translator, history = train_number_translator(splits, run_settings, verbose=0,
-                                                         seed=args.seed)
+        _, translator, history = train_number_translator(splits, run_settings, verbose=0, seed=args.seed)
         train_seconds = time.perf_counter() - start
         metrics = evaluate_translator(translator, splits)
-        translator.translate(sources[:512])                      # warm-up: compile the step functions
+        translator.translate(sources[:512])  # warm-up: compile the step functions
         start = time.perf_counter()
         predictions = translator.translate(sources, batch_size=512)
         greedy_rate = len(sources) / (time.perf_counter() - start)
@@ -58,27 +68,57 @@ def main(argv=None) -> int:
         beam_rate = 50 / (time.perf_counter() - start)
         curves[name] = exact_match_by_length(lengths, targets, predictions)
         key = "attention" if attention else "no_attention"
-        summary.update({f"{key}_exact_match": round(metrics["exact_match"], 4),
-                        f"{key}_chrf": round(metrics["chrf"], 2),
-                        f"{key}_long_exact_match": round(metrics.get("long_exact_match", float("nan")), 4),
-                        f"{key}_epochs": len(history.history["loss"]),
-                        f"{key}_train_seconds": round(train_seconds, 1),
-                        f"{key}_greedy_sentences_per_s": round(greedy_rate, 1),
-                        f"{key}_beam3_sentences_per_s": round(beam_rate, 2),
-                        f"{key}_beam3_exact_match_50": round(
-                            sum(b == t for b, t in zip(beam, targets[:50])) / 50, 4)})
-        rows.append([name, f"{metrics['exact_match']:.4f}", f"{metrics['chrf']:.2f}",
-                     f"{metrics.get('long_exact_match', float('nan')):.4f}",
-                     len(history.history["loss"]), f"{train_seconds:.0f}", f"{greedy_rate:,.0f}",
-                     f"{beam_rate:.1f}"])
-    print(format_table(["model", "exact match", "chrF", "EM ≥8 words", "epochs", "train s",
-                        "greedy sent/s", "beam-3 sent/s"], rows))
+        summary.update(
+            {
+                f"{key}_exact_match": round(metrics["exact_match"], 4),
+                f"{key}_chrf": round(metrics["chrf"], 2),
+                f"{key}_long_exact_match": round(metrics.get("long_exact_match", float("nan")), 4),
+                f"{key}_epochs": len(history.history["loss"]),
+                f"{key}_train_seconds": round(train_seconds, 1),
+                f"{key}_greedy_sentences_per_s": round(greedy_rate, 1),
+                f"{key}_beam3_sentences_per_s": round(beam_rate, 2),
+                f"{key}_beam3_exact_match_50": round(
+                    sum(b == t for b, t in zip(beam, targets[:50], strict=False)) / 50, 4
+                ),
+            }
+        )
+        rows.append(
+            [
+                name,
+                f"{metrics['exact_match']:.4f}",
+                f"{metrics['chrf']:.2f}",
+                f"{metrics.get('long_exact_match', float('nan')):.4f}",
+                len(history.history["loss"]),
+                f"{train_seconds:.0f}",
+                f"{greedy_rate:,.0f}",
+                f"{beam_rate:.1f}",
+            ]
+        )
+    print(
+        format_table(
+            [
+                "model",
+                "exact match",
+                "chrF",
+                "EM ≥8 words",
+                "epochs",
+                "train s",
+                "greedy sent/s",
+                "beam-3 sent/s",
+            ],
+            rows,
+        )
+    )
     all_lengths = sorted({n for curve in curves.values() for n in curve})
-    print(format_table(["source words", *curves],
-                       [[n, *(f"{curves[c].get(n, float('nan')):.3f}" for c in curves)]
-                        for n in all_lengths]))
-    summary["exact_match_by_length"] = {c: {str(k): round(v, 4) for k, v in curves[c].items()}
-                                        for c in curves}
+    print(
+        format_table(
+            ["source words", *curves],
+            [[n, *(f"{curves[c].get(n, float('nan')):.3f}" for c in curves)] for n in all_lengths],
+        )
+    )
+    summary["exact_match_by_length"] = {
+        c: {str(k): round(v, 4) for k, v in curves[c].items()} for c in curves
+    }
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

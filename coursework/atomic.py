@@ -34,13 +34,14 @@ import os
 import pathlib
 import secrets
 import shutil
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["check_output_path", "replace_dir", "write_bytes", "write_text", "write_with"]
 
 
-def check_output_path(path: str | os.PathLike, overwrite: bool = False, what: str = "file",
-                      kind: str = "file") -> pathlib.Path:
+def check_output_path(
+    path: str | os.PathLike, overwrite: bool = False, what: str = "file", kind: str = "file"
+) -> pathlib.Path:
     """Check, before any long work, that ``path`` can be written; return it as a ``Path``.
 
     Args:
@@ -66,16 +67,19 @@ def check_output_path(path: str | os.PathLike, overwrite: bool = False, what: st
     if kind == "dir" and target.exists() and not target.is_dir():
         raise ValueError(f"Cannot write the {what} {shown}: it is a file, not a folder.")
     if target.exists() and not overwrite:
-        raise ValueError(f"Cannot write the {what} {shown}: it already exists (pass --overwrite to "
-                         "replace it, or choose another name).")
+        raise ValueError(
+            f"Cannot write the {what} {shown}: it already exists (pass --overwrite to "
+            "replace it, or choose another name)."
+        )
     folder = target.parent
     if not folder.exists():
         raise FileNotFoundError(f"Cannot write the {what} {shown}: folder {str(folder)!r} does not exist.")
     if not folder.is_dir():
         raise ValueError(f"Cannot write the {what} {shown}: {str(folder)!r} is a file, not a folder.")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise PermissionError(f"Cannot write the {what} {shown}: no write permission in folder "
-                              f"{str(folder)!r}.")
+        raise PermissionError(
+            f"Cannot write the {what} {shown}: no write permission in folder {str(folder)!r}."
+        )
     if kind == "file" and target.exists() and not os.access(target, os.W_OK):
         raise PermissionError(f"Cannot write the {what} {shown}: the file is read-only.")
     return target

@@ -43,4 +43,4 @@ def exact_match(expected: list[str], predicted: list[str]) -> float:
         raise ValueError(f"{len(expected)} expected strings but {len(predicted)} predictions.")
     if not expected:
         raise ValueError("exact_match needs at least one pair of strings.")
-    return float(np.mean([e == p for e, p in zip(expected, predicted)]))
+    return float(np.mean([e == p for e, p in zip(expected, predicted, strict=False)]))

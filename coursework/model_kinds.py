@@ -85,8 +85,9 @@ def kind_of_config(config: dict) -> str:
         return "language-model"
     if model_name == "intent_classifier":
         return "intent-bot"
-    string_input = any(layer.get("class_name") == "InputLayer" and _dtype(layer) == "string"
-                       for layer in layers)
+    string_input = any(
+        layer.get("class_name") == "InputLayer" and _dtype(layer) == "string" for layer in layers
+    )
     if string_input or "RawTextModel" in str(config.get("class_name", "")):
         dense = [layer.get("config") or {} for layer in layers if layer.get("class_name") == "Dense"]
         if dense and dense[-1].get("units") == 1 and dense[-1].get("activation") == "sigmoid":
@@ -116,8 +117,9 @@ def model_kind(path: str | os.PathLike) -> str:
         with zipfile.ZipFile(source) as archive, archive.open("config.json") as handle:
             config = json.load(handle)
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise ValueError(f"Model file {str(source)!r} is not a .keras model (unreadable config.json: "
-                         f"{exc}).") from None
+        raise ValueError(
+            f"Model file {str(source)!r} is not a .keras model (unreadable config.json: {exc})."
+        ) from None
     return kind_of_config(config) if isinstance(config, dict) else "unknown"
 
 

@@ -30,7 +30,7 @@ import os
 import pathlib
 import sys
 import time
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from coursework import progress as progress_settings
 from coursework.atomic import write_text
@@ -51,8 +51,13 @@ def kernel_environment(profile: str, base: dict | None = None) -> dict[str, str]
     """The environment of a notebook kernel started by the runner (set before TensorFlow loads)."""
     env = dict(os.environ if base is None else base)
     env.update(QUIET_ENV)
-    env.update({ENV_VAR: get_profile(profile), "TQDM_DISABLE": "1",
-                progress_settings.ENV_VAR: progress_settings.LINES})
+    env.update(
+        {
+            ENV_VAR: get_profile(profile),
+            "TQDM_DISABLE": "1",
+            progress_settings.ENV_VAR: progress_settings.LINES,
+        }
+    )
     return env
 
 
@@ -89,8 +94,9 @@ def read_timings(path: str | os.PathLike) -> dict:
     return data
 
 
-def record_timing(notebook: str | os.PathLike, profile: str, seconds: float,
-                  path: str | os.PathLike | None = None) -> pathlib.Path:
+def record_timing(
+    notebook: str | os.PathLike, profile: str, seconds: float, path: str | os.PathLike | None = None
+) -> pathlib.Path:
     """Store one notebook's wall time, replacing its previous entry for that profile; returns the file.
 
     The file is written atomically (a temporary file in the same folder, then a rename), so an
@@ -99,7 +105,7 @@ def record_timing(notebook: str | os.PathLike, profile: str, seconds: float,
     path = pathlib.Path(path) if path is not None else default_timings_path(notebook)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = read_timings(path)
-    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     entry = data.setdefault(pathlib.Path(notebook).name, {})
     entry[get_profile(profile)] = {"seconds": round(float(seconds), 1), "date": today}
     return write_text(path, json.dumps(dict(sorted(data.items())), indent=1, ensure_ascii=False) + "\n")
@@ -131,8 +137,9 @@ def find_notebooks(names: Sequence[str] = (), folder: str | os.PathLike | None =
     return list(dict.fromkeys(chosen))
 
 
-def run_notebook(path: str | os.PathLike, profile: str | None = None, timeout: int = 3600,
-                 progress: bool = True) -> float:
+def run_notebook(
+    path: str | os.PathLike, profile: str | None = None, timeout: int = 3600, progress: bool = True
+) -> float:
     """Execute one notebook in place (cwd = its folder) and return the wall seconds.
 
     The kernel gets :func:`kernel_environment` and :data:`KERNEL_ARGUMENTS`; this process's own
@@ -154,7 +161,10 @@ def run_notebook(path: str | os.PathLike, profile: str | None = None, timeout: i
     start = time.perf_counter()
     try:
         client = nbclient.NotebookClient(
-            nb, timeout=timeout, kernel_name="python3", extra_arguments=list(KERNEL_ARGUMENTS),
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            extra_arguments=list(KERNEL_ARGUMENTS),
             resources={"metadata": {"path": str(path.parent)}},
             on_cell_executed=lambda **_: bar.update(1),
         )
@@ -168,8 +178,13 @@ def run_notebook(path: str | os.PathLike, profile: str | None = None, timeout: i
     return time.perf_counter() - start
 
 
-def run_notebooks(paths: Iterable[str | os.PathLike], profile: str | None = None, timeout: int = 3600,
-                  timings: str | os.PathLike | None = None, progress: bool = True) -> list[pathlib.Path]:
+def run_notebooks(
+    paths: Iterable[str | os.PathLike],
+    profile: str | None = None,
+    timeout: int = 3600,
+    timings: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> list[pathlib.Path]:
     """Execute several notebooks in place; returns the ones that failed (and reports each).
 
     Each notebook that runs through records its wall time in ``timings`` (default

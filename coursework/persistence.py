@@ -52,4 +52,3 @@ def load_model(path: str | os.PathLike):
         return keras.saving.load_model(source)
     except (ValueError, OSError) as exc:
         raise ValueError(f"Could not load model {str(source)!r}: {exc}") from exc
-

@@ -9,7 +9,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -22,8 +22,9 @@ def _axes(ax=None, figsize=(6, 4)):
     return ax
 
 
-def plot_history(history, metrics: Sequence[str] = ("loss",), title: str = "Curvas de entrenamiento",
-                 axes=None):
+def plot_history(
+    history, metrics: Sequence[str] = ("loss",), title: str = "Curvas de entrenamiento", axes=None
+):
     """One panel per metric with its training and validation curves (``history``: Keras History or dict).
 
     Returns the list of axes.
@@ -37,7 +38,7 @@ def plot_history(history, metrics: Sequence[str] = ("loss",), title: str = "Curv
     if axes is None:
         _, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.6), squeeze=False)
         axes = list(axes[0])
-    for ax, metric in zip(axes, metrics):
+    for ax, metric in zip(axes, metrics, strict=False):
         epochs = np.arange(1, len(logs[metric]) + 1)
         ax.plot(epochs, logs[metric], marker="o", ms=3, label="entrenamiento")
         if f"val_{metric}" in logs:
@@ -51,13 +52,24 @@ def plot_history(history, metrics: Sequence[str] = ("loss",), title: str = "Curv
     return axes
 
 
-def plot_heatmap(matrix, x_labels: Sequence[str], y_labels: Sequence[str], title: str,
-                 xlabel: str, ylabel: str, ax=None, cmap: str = "viridis", annotate: bool = False):
+def plot_heatmap(
+    matrix,
+    x_labels: Sequence[str],
+    y_labels: Sequence[str],
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    ax=None,
+    cmap: str = "viridis",
+    annotate: bool = False,
+):
     """A labelled heat-map (attention weights: rows = queries / target, columns = keys / source)."""
     matrix = np.asarray(matrix)
     if matrix.shape != (len(y_labels), len(x_labels)):
-        raise ValueError(f"matrix shape {matrix.shape} does not match labels "
-                         f"({len(y_labels)} rows x {len(x_labels)} columns).")
+        raise ValueError(
+            f"matrix shape {matrix.shape} does not match labels "
+            f"({len(y_labels)} rows x {len(x_labels)} columns)."
+        )
     ax = _axes(ax, figsize=(max(4, 0.45 * len(x_labels) + 2), max(3, 0.4 * len(y_labels) + 1.5)))
     image = ax.imshow(matrix, cmap=cmap, aspect="auto")
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
@@ -65,8 +77,15 @@ def plot_heatmap(matrix, x_labels: Sequence[str], y_labels: Sequence[str], title
     ax.set_yticks(range(len(y_labels)), y_labels)
     if annotate:
         for (i, j), value in np.ndenumerate(matrix):
-            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
-                    color="white" if value < matrix.max() / 2 else "black")
+            ax.text(
+                j,
+                i,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if value < matrix.max() / 2 else "black",
+            )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -84,8 +103,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     return counts
 
 
-def plot_confusion_matrix(y_true, y_pred, labels: Sequence[str], title: str = "Matriz de confusión",
-                          ax=None):
+def plot_confusion_matrix(y_true, y_pred, labels: Sequence[str], title: str = "Matriz de confusión", ax=None):
     """Confusion matrix with counts written in each cell."""
     counts = confusion_matrix(y_true, y_pred, len(labels))
     ax = _axes(ax, figsize=(4.5, 4))
@@ -94,8 +112,9 @@ def plot_confusion_matrix(y_true, y_pred, labels: Sequence[str], title: str = "M
     ax.set_xticks(range(len(labels)), labels)
     ax.set_yticks(range(len(labels)), labels)
     for (i, j), value in np.ndenumerate(counts):
-        ax.text(j, i, str(value), ha="center", va="center",
-                color="white" if value > counts.max() / 2 else "black")
+        ax.text(
+            j, i, str(value), ha="center", va="center", color="white" if value > counts.max() / 2 else "black"
+        )
     ax.set_title(title)
     ax.set_xlabel("predicción")
     ax.set_ylabel("etiqueta real")

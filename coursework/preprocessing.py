@@ -21,9 +21,22 @@ import unicodedata
 
 from coursework.text import NUMBER_TOKEN, as_text, word_tokenize
 
-__all__ = ["NUMBER_MODES", "NUMBER_TOKEN", "handle_numbers", "pipeline_steps", "pipeline_table", "preprocess",
-           "lemmatize", "lemmatize_word", "remove_stop_words", "spanish_stop_words", "stem", "stem_word",
-           "strip_accents", "tokenize"]
+__all__ = [
+    "NUMBER_MODES",
+    "NUMBER_TOKEN",
+    "handle_numbers",
+    "pipeline_steps",
+    "pipeline_table",
+    "preprocess",
+    "lemmatize",
+    "lemmatize_word",
+    "remove_stop_words",
+    "spanish_stop_words",
+    "stem",
+    "stem_word",
+    "strip_accents",
+    "tokenize",
+]
 
 NUMBER_MODES = ("keep", "remove", "token")
 
@@ -71,17 +84,18 @@ def handle_numbers(text: str, mode: str = "token") -> str:
     return _NUMBER.sub(NUMBER_TOKEN if mode == "token" else "", text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _raw_stop_words() -> frozenset[str]:
     try:
         from stop_words import get_stop_words
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ModuleNotFoundError(
-            "The Spanish stop-word list needs the 'stop-words' package: pip install stop-words") from exc
+            "The Spanish stop-word list needs the 'stop-words' package: pip install stop-words"
+        ) from exc
     return frozenset(word.lower() for word in get_stop_words("spanish"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def spanish_stop_words(strip: bool = False, keep_enye: bool = True) -> frozenset[str]:
     """The Spanish stop words of the ``stop-words`` package, lowercase (accents stripped if ``strip``).
 
@@ -148,8 +162,9 @@ def lemmatize_word(word: str) -> str:
     try:
         import simplemma
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ModuleNotFoundError("Spanish lemmas need the 'simplemma' package: pip install simplemma"
-                                  ) from exc
+        raise ModuleNotFoundError(
+            "Spanish lemmas need the 'simplemma' package: pip install simplemma"
+        ) from exc
     return simplemma.lemmatize(word, lang="es").lower()
 
 
@@ -163,9 +178,18 @@ def lemmatize(tokens: list[str]) -> list[str]:
     return [lemmatize_word(t) for t in tokens]
 
 
-def preprocess(text: str, *, lowercase: bool = True, accents: bool = False, keep_enye: bool = True,
-               numbers: str = "token", keep_punctuation: bool = False, stop_words: bool = True,
-               stemming: bool = True, lemmas: bool = False) -> list[str]:
+def preprocess(
+    text: str,
+    *,
+    lowercase: bool = True,
+    accents: bool = False,
+    keep_enye: bool = True,
+    numbers: str = "token",
+    keep_punctuation: bool = False,
+    stop_words: bool = True,
+    stemming: bool = True,
+    lemmas: bool = False,
+) -> list[str]:
     """The whole pipeline: lowercase → strip accents → numbers → tokens → stop words → stems.
 
     With ``lemmas=True`` (and ``stemming=False``) the words are lemmatised instead of stemmed; the
@@ -193,13 +217,22 @@ def preprocess(text: str, *, lowercase: bool = True, accents: bool = False, keep
         >>> preprocess("Los niños comían 3 manzanas", stemming=False, lemmas=True)
         ['niño', 'comer', '<num>', 'manzana']
     """
-    return _run(text, lowercase, accents, keep_enye, numbers, keep_punctuation, stop_words,
-                stemming, lemmas)[-1][1]
+    return _run(text, lowercase, accents, keep_enye, numbers, keep_punctuation, stop_words, stemming, lemmas)[
+        -1
+    ][1]
 
 
-def _run(text, lowercase=True, accents=False, keep_enye=True, numbers="token",
-         keep_punctuation=False, stop_words=True, stemming=True, lemmas=False
-         ) -> list[tuple[str, object]]:
+def _run(
+    text,
+    lowercase=True,
+    accents=False,
+    keep_enye=True,
+    numbers="token",
+    keep_punctuation=False,
+    stop_words=True,
+    stemming=True,
+    lemmas=False,
+) -> list[tuple[str, object]]:
     text = as_text(text)
     if numbers not in NUMBER_MODES:
         raise ValueError(f"numbers must be one of {', '.join(NUMBER_MODES)}, got {numbers!r}.")
@@ -216,8 +249,7 @@ def _run(text, lowercase=True, accents=False, keep_enye=True, numbers="token",
         text = handle_numbers(text, numbers)
         steps.append((f"números ({numbers})", text))
     tokens = word_tokenize(text, keep_punctuation=keep_punctuation)
-    steps.append(("tokens" + (" (con puntuación)" if keep_punctuation else " (sin puntuación)"),
-                  tokens))
+    steps.append(("tokens" + (" (con puntuación)" if keep_punctuation else " (sin puntuación)"), tokens))
     if stop_words:
         stop = spanish_stop_words(strip=not accents and not lemmas, keep_enye=keep_enye)
         tokens = remove_stop_words(tokens, stop)
@@ -254,6 +286,8 @@ def pipeline_table(sentence: str, **options):
     """
     import pandas as pd
 
-    rows = [(name, value if isinstance(value, str) else " ".join(value))
-            for name, value in pipeline_steps(sentence, **options)]
+    rows = [
+        (name, value if isinstance(value, str) else " ".join(value))
+        for name, value in pipeline_steps(sentence, **options)
+    ]
     return pd.DataFrame(rows, columns=["paso", "resultado"])

@@ -14,7 +14,7 @@ Example:
 from __future__ import annotations
 
 import collections
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -30,11 +30,10 @@ def _check_pairs(references: Sequence[str], hypotheses: Sequence[str]) -> None:
 
 def _char_ngrams(text: str, n: int) -> collections.Counter:
     chars = "".join(text.split())
-    return collections.Counter(chars[i:i + n] for i in range(len(chars) - n + 1))
+    return collections.Counter(chars[i : i + n] for i in range(len(chars) - n + 1))
 
 
-def chrf(references: Sequence[str], hypotheses: Sequence[str], order: int = 6,
-         beta: float = 2.0) -> float:
+def chrf(references: Sequence[str], hypotheses: Sequence[str], order: int = 6, beta: float = 2.0) -> float:
     """Corpus chrF in [0, 100]: statistics summed over sentences, then averaged over n-gram orders.
 
     Example:
@@ -45,7 +44,7 @@ def chrf(references: Sequence[str], hypotheses: Sequence[str], order: int = 6,
     matches = np.zeros(order)
     hyp_total = np.zeros(order)
     ref_total = np.zeros(order)
-    for reference, hypothesis in zip(references, hypotheses):
+    for reference, hypothesis in zip(references, hypotheses, strict=False):
         for n in range(1, order + 1):
             ref, hyp = _char_ngrams(reference, n), _char_ngrams(hypothesis, n)
             matches[n - 1] += sum((ref & hyp).values())
@@ -62,8 +61,9 @@ def chrf(references: Sequence[str], hypotheses: Sequence[str], order: int = 6,
     return 100.0 * (1 + b2) * precision * recall / (b2 * precision + recall)
 
 
-def exact_match_by_length(lengths: Sequence[int], references: Sequence[str],
-                          hypotheses: Sequence[str]) -> dict[int, float]:
+def exact_match_by_length(
+    lengths: Sequence[int], references: Sequence[str], hypotheses: Sequence[str]
+) -> dict[int, float]:
     """Share of exact translations per input length (e.g. number of source words), sorted by length.
 
     Example:
@@ -74,6 +74,6 @@ def exact_match_by_length(lengths: Sequence[int], references: Sequence[str],
     if len(lengths) != len(references):
         raise ValueError(f"{len(lengths)} lengths but {len(references)} references.")
     groups: dict[int, list[bool]] = collections.defaultdict(list)
-    for length, reference, hypothesis in zip(lengths, references, hypotheses):
+    for length, reference, hypothesis in zip(lengths, references, hypotheses, strict=False):
         groups[int(length)].append(reference == hypothesis)
     return {length: float(np.mean(groups[length])) for length in sorted(groups)}

@@ -3,15 +3,15 @@
 The functions follow scikit-learn's definitions where those are the textbook ones, and name the
 variant where libraries differ:
 
-============================  ============================================  ===========================
-quantity                      formula                                       who uses it
-============================  ============================================  ===========================
-IDF ``"classic"``             ``ln(N / df)``                                textbook, the course slides
-IDF ``"sklearn"``             ``ln((1 + N) / (1 + df)) + 1``                ``TfidfVectorizer()`` default
-IDF ``"sklearn-raw"``         ``ln(N / df) + 1``                            ``TfidfVectorizer(smooth_idf=False)``
-IDF ``"keras"``               ``ln(1 + N / (1 + df))``                      ``TextVectorization(output_mode="tf_idf")``
-TF-IDF                        ``counts × idf``, then optional L2 row norm    sklearn: L2 (``norm="l2"``); Keras: none
-============================  ============================================  ===========================
+=====================  ======================================  ===========================================
+quantity               formula                                 who uses it
+=====================  ======================================  ===========================================
+IDF ``"classic"``      ``ln(N / df)``                          textbook, the course slides
+IDF ``"sklearn"``      ``ln((1 + N) / (1 + df)) + 1``          ``TfidfVectorizer()`` default
+IDF ``"sklearn-raw"``  ``ln(N / df) + 1``                      ``TfidfVectorizer(smooth_idf=False)``
+IDF ``"keras"``        ``ln(1 + N / (1 + df))``                ``TextVectorization(output_mode="tf_idf")``
+TF-IDF                 ``counts × idf``, optional L2 row norm  sklearn: L2 (``norm="l2"``); Keras: none
+=====================  ======================================  ===========================================
 
 ``N`` is the number of documents and ``df`` how many documents contain the term. With the same
 tokens, :func:`tfidf` ``(idf="sklearn", norm="l2")`` equals ``TfidfVectorizer().fit_transform``.
@@ -27,17 +27,33 @@ Example:
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from coursework.text import SKLEARN_TOKEN_PATTERN, Vocabulary, sklearn_tokenize
 
-__all__ = ["IDF_VARIANTS", "SKLEARN_TOKEN_PATTERN", "align_columns", "build_vocabulary",
-           "compare_classifiers", "cosine_similarity", "count_matrix", "document_frequency",
-           "inverse_document_frequency", "l2_normalize", "load_news_by_source", "most_similar",
-           "nearest_neighbour_predict", "nearest_words", "one_hot", "one_hot_tokens", "term_frequency",
-           "tfidf", "tokenize"]
+__all__ = [
+    "IDF_VARIANTS",
+    "SKLEARN_TOKEN_PATTERN",
+    "align_columns",
+    "build_vocabulary",
+    "compare_classifiers",
+    "cosine_similarity",
+    "count_matrix",
+    "document_frequency",
+    "inverse_document_frequency",
+    "l2_normalize",
+    "load_news_by_source",
+    "most_similar",
+    "nearest_neighbour_predict",
+    "nearest_words",
+    "one_hot",
+    "one_hot_tokens",
+    "term_frequency",
+    "tfidf",
+    "tokenize",
+]
 
 IDF_VARIANTS = ("classic", "sklearn", "sklearn-raw", "keras")
 
@@ -52,8 +68,9 @@ def _tokenized(docs: Sequence[str], tokenizer: Callable[[str], list[str]] | None
     return [tokenizer(doc) for doc in docs]
 
 
-def build_vocabulary(docs: Sequence[str], tokenizer: Callable[[str], list[str]] | None = None
-                     ) -> dict[str, int]:
+def build_vocabulary(
+    docs: Sequence[str], tokenizer: Callable[[str], list[str]] | None = None
+) -> dict[str, int]:
     """Term → column index, terms sorted alphabetically: a plain dict, like ``CountVectorizer.vocabulary_``
     (built as a :class:`coursework.text.Vocabulary` in alphabetical order).
 
@@ -66,8 +83,9 @@ def build_vocabulary(docs: Sequence[str], tokenizer: Callable[[str], list[str]] 
     return vocabulary.to_dict()
 
 
-def one_hot_tokens(doc: str, vocabulary: dict[str, int],
-                   tokenizer: Callable[[str], list[str]] | None = None) -> np.ndarray:
+def one_hot_tokens(
+    doc: str, vocabulary: dict[str, int], tokenizer: Callable[[str], list[str]] | None = None
+) -> np.ndarray:
     """One row per token of ``doc``, a single 1 in the token's column (unknown tokens: all zeros).
 
     Example:
@@ -82,8 +100,9 @@ def one_hot_tokens(doc: str, vocabulary: dict[str, int],
     return matrix
 
 
-def count_matrix(docs: Sequence[str], vocabulary: dict[str, int],
-                 tokenizer: Callable[[str], list[str]] | None = None) -> np.ndarray:
+def count_matrix(
+    docs: Sequence[str], vocabulary: dict[str, int], tokenizer: Callable[[str], list[str]] | None = None
+) -> np.ndarray:
     """Documents × terms matrix of raw counts (``CountVectorizer``); unknown tokens are ignored."""
     matrix = np.zeros((len(docs), len(vocabulary)), dtype=int)
     for row, tokens in enumerate(_tokenized(docs, tokenizer)):
@@ -94,8 +113,9 @@ def count_matrix(docs: Sequence[str], vocabulary: dict[str, int],
     return matrix
 
 
-def one_hot(docs: Sequence[str], vocabulary: dict[str, int],
-            tokenizer: Callable[[str], list[str]] | None = None) -> np.ndarray:
+def one_hot(
+    docs: Sequence[str], vocabulary: dict[str, int], tokenizer: Callable[[str], list[str]] | None = None
+) -> np.ndarray:
     """Documents × terms presence matrix: 1 if the term appears (``CountVectorizer(binary=True)``,
     Keras ``output_mode="multi_hot"``)."""
     return (count_matrix(docs, vocabulary, tokenizer) > 0).astype(int)
@@ -147,8 +167,9 @@ def l2_normalize(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
 
-def tfidf(counts: np.ndarray, idf: str | np.ndarray = "sklearn", norm: str | None = "l2",
-          relative_tf: bool = False) -> np.ndarray:
+def tfidf(
+    counts: np.ndarray, idf: str | np.ndarray = "sklearn", norm: str | None = "l2", relative_tf: bool = False
+) -> np.ndarray:
     """TF-IDF = TF × IDF, rows optionally L2-normalised.
 
     Args:
@@ -210,8 +231,9 @@ def _sparse_cosine(matrix, query: np.ndarray) -> np.ndarray:
     return np.divide(dots, norms, out=np.zeros_like(dots, dtype=float), where=norms > 0)
 
 
-def nearest_words(term_document, vocabulary: dict[str, int], word: str, k: int = 5
-                  ) -> list[tuple[str, float]]:
+def nearest_words(
+    term_document, vocabulary: dict[str, int], word: str, k: int = 5
+) -> list[tuple[str, float]]:
     """Words whose rows of the terms × documents matrix (the transposed document-term matrix) are
     most similar to ``word``'s: words used in the same documents.
 
@@ -224,8 +246,9 @@ def nearest_words(term_document, vocabulary: dict[str, int], word: str, k: int =
     return [(terms[i], s) for i, s in most_similar(term_document, vocabulary[word], k)]
 
 
-def align_columns(matrix: np.ndarray, from_vocabulary: Sequence[str], to_vocabulary: Sequence[str]
-                  ) -> np.ndarray:
+def align_columns(
+    matrix: np.ndarray, from_vocabulary: Sequence[str], to_vocabulary: Sequence[str]
+) -> np.ndarray:
     """Reorder the columns of ``matrix`` (named ``from_vocabulary``) into ``to_vocabulary``'s order,
     so two libraries' outputs can be compared term by term (Keras orders terms by frequency, sklearn
     alphabetically).
@@ -279,7 +302,7 @@ def nearest_neighbour_predict(x_train, train_labels: Sequence, x_test, batch_siz
     train = _row_normalized(x_train)
     predictions = []
     for start in range(0, x_test.shape[0], batch_size):
-        scores = _row_normalized(x_test[start:start + batch_size]) @ train.T
+        scores = _row_normalized(x_test[start : start + batch_size]) @ train.T
         scores = scores.toarray() if hasattr(scores, "toarray") else np.asarray(scores)
         predictions.extend(labels[i] for i in scores.argmax(axis=1))
     return predictions
@@ -296,8 +319,9 @@ def _row_normalized(matrix):
     return l2_normalize(matrix)
 
 
-def compare_classifiers(train_texts, train_labels, test_texts, test_labels, *,
-                        max_features: int | None = 20_000, min_df: int = 2) -> dict[str, float]:
+def compare_classifiers(
+    train_texts, train_labels, test_texts, test_labels, *, max_features: int | None = 20_000, min_df: int = 2
+) -> dict[str, float]:
     """Macro-F1 on the test texts of: the majority class, Multinomial and Complement Naive Bayes
     on counts-based TF-IDF, a nearest-centroid classifier (one prototype per class, the mean of its
     L2 TF-IDF rows) and a 1-nearest-neighbour classifier (every training text is a prototype,

@@ -22,7 +22,7 @@ def test_answers_are_the_sums_and_seed_repeats():
     b = make_addition_splits(n=500, seed=7)
     c = make_addition_splits(n=500, seed=8)
     assert a.queries == b.queries and a.queries != c.queries
-    for query, answer in zip(a.queries["train"], a.answers["train"]):
+    for query, answer in zip(a.queries["train"], a.answers["train"], strict=False):
         x, y = map(int, query.split("+"))
         assert int(answer) == x + y
 
@@ -37,8 +37,9 @@ def test_all_digit_lengths_are_common():
 def test_splits_share_one_distribution():
     # short sums saturate early while drawing; without a shuffle they would pile up in the first split
     splits = make_addition_splits(n=20_000, seed=0)
-    share_short = {split: np.mean([len(q) <= 4 for q in queries])
-                   for split, queries in splits.queries.items()}
+    share_short = {
+        split: np.mean([len(q) <= 4 for q in queries]) for split, queries in splits.queries.items()
+    }
     assert max(share_short.values()) - min(share_short.values()) < 0.03, share_short
 
 
@@ -50,17 +51,20 @@ def test_one_hot_encoding_pads_with_spaces():
     assert task.decode(task.encode_answers(["15", 1998])) == ["15", "1998"]
 
 
-@pytest.mark.parametrize("query, problem", [
-    ("", "empty query"),
-    ("   ", "empty query"),
-    ("12+a", "unknown character"),
-    ("1.5+2", "unknown character"),
-    ("12+", "missing operand"),
-    ("+3", "missing operand"),
-    ("123", "missing '\\+'"),
-    ("1+2+3", "more than one '\\+'"),
-    ("1234+1", "more than 3 digits"),
-])
+@pytest.mark.parametrize(
+    "query, problem",
+    [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("12+a", "unknown character"),
+        ("1.5+2", "unknown character"),
+        ("12+", "missing operand"),
+        ("+3", "missing operand"),
+        ("123", "missing '\\+'"),
+        ("1+2+3", "more than one '\\+'"),
+        ("1234+1", "more than 3 digits"),
+    ],
+)
 def test_bad_queries_name_the_problem_and_the_allowed_form(query, problem):
     with pytest.raises(ValueError, match=problem) as info:
         AdditionTask(3).parse(query)

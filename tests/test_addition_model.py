@@ -33,8 +33,9 @@ def test_reverse_layer_feeds_the_encoder_the_reversed_query():
     plain = build_addition_seq2seq(reverse_input=False)
     plain.set_weights(model.get_weights())
     x = AdditionTask(3).encode_queries(["12+345", "7+8"])
-    np.testing.assert_allclose(model.predict(x, verbose=0), plain.predict(x[:, ::-1], verbose=0),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), plain.predict(x[:, ::-1], verbose=0), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_exact_match_metric_agrees_with_numpy():
@@ -71,8 +72,13 @@ def test_solve_answers_strings_and_names_bad_input(trained):
     answers = solve(trained.model, ["12+3", "129+124", " 5 + 5 "])
     assert len(answers) == 3 and all(a.isdigit() for a in answers)
     assert solve(trained.model, []) == []
-    for query, problem in [("1234+1", "more than 3 digits"), ("", "empty"), ("1+2+3", "more than one"),
-                           ("a+1", "unknown character"), ("12+", "missing operand")]:
+    for query, problem in [
+        ("1234+1", "more than 3 digits"),
+        ("", "empty"),
+        ("1+2+3", "more than one"),
+        ("a+1", "unknown character"),
+        ("12+", "missing operand"),
+    ]:
         with pytest.raises(ValueError, match=problem):
             solve(trained.model, ["1+1", query])
 

@@ -27,19 +27,19 @@ def test_write_text_replaces_and_keeps_permissions(tmp_path):
     target.write_text("old")
     target.chmod(0o640)
     assert write_text(target, "nuevo\r\n") == target
-    assert target.read_bytes() == "nuevo\r\n".encode()
+    assert target.read_bytes() == b"nuevo\r\n"
     assert target.stat().st_mode & 0o777 == 0o640
     assert _leftovers(tmp_path) == []
 
 
 def test_full_disk_during_fsync_keeps_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "grades.json"
-    target.write_text("{\"old\": true}")
+    target.write_text('{"old": true}')
     monkeypatch.setattr(os, "fsync", _disk_full)
     with pytest.raises(OSError) as info:
         write_bytes(target, b"x" * 100_000)
     assert info.value.errno == errno.ENOSPC
-    assert target.read_text() == "{\"old\": true}"
+    assert target.read_text() == '{"old": true}'
     assert _leftovers(tmp_path) == []
 
 

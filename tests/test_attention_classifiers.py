@@ -1,12 +1,15 @@
 """Attention classifiers: shapes, attention maps, bad input, save/load with raw text, and learning."""
 
+import keras
 import numpy as np
 import pytest
 
-import keras
-
-from coursework.models.attention_classifiers import (attention_maps, build_self_attention_classifier,
-                                                     build_transformer_classifier, truncation_report)
+from coursework.models.attention_classifiers import (
+    attention_maps,
+    build_self_attention_classifier,
+    build_transformer_classifier,
+    truncation_report,
+)
 
 
 def _toy(n=400, length=10, seed=0):
@@ -19,11 +22,16 @@ def _toy(n=400, length=10, seed=0):
     return ids.astype("int32"), labels.astype("float32")
 
 
-@pytest.mark.parametrize("builder", [
-    lambda: build_self_attention_classifier(30, 8, dense_units=8, variant="seed"),
-    lambda: build_self_attention_classifier(30, 8, dense_units=8, variant="package"),
-    lambda: build_transformer_classifier(30, 10, num_layers=1, num_heads=2, embed_dim=8, intermediate_dim=16),
-])
+@pytest.mark.parametrize(
+    "builder",
+    [
+        lambda: build_self_attention_classifier(30, 8, dense_units=8, variant="seed"),
+        lambda: build_self_attention_classifier(30, 8, dense_units=8, variant="package"),
+        lambda: build_transformer_classifier(
+            30, 10, num_layers=1, num_heads=2, embed_dim=8, intermediate_dim=16
+        ),
+    ],
+)
 def test_classifiers_learn_a_keyword_and_expose_attention(builder):
     keras.utils.set_random_seed(0)
     model = builder()
@@ -34,8 +42,8 @@ def test_classifiers_learn_a_keyword_and_expose_attention(builder):
     maps = attention_maps(model, x[:2])
     for name, weights in maps.items():
         weights = np.asarray(weights)
-        assert np.all(weights[..., 7:] < 1e-6), name          # padded keys get no attention
-        if weights.ndim == 2:                                  # AttentionPooling: one α per word
+        assert np.all(weights[..., 7:] < 1e-6), name  # padded keys get no attention
+        if weights.ndim == 2:  # AttentionPooling: one α per word
             np.testing.assert_allclose(weights.sum(-1), 1, atol=1e-5)
         else:
             np.testing.assert_allclose(weights[..., :7, :].sum(-1), 1, atol=1e-5)
@@ -56,15 +64,15 @@ def test_bad_arguments_and_long_input():
 
 
 def test_transformer_on_raw_text_saves_and_loads(tmp_path):
-    from coursework.models.text_input import make_vectorizer, text_classifier
-
     import coursework.layers.positional  # noqa: F401  (registers the layers)
     import coursework.layers.transformer  # noqa: F401
+    from coursework.models.text_input import make_vectorizer, text_classifier
 
     texts = ["a good film", "a bad film", "good good", "bad movie"]
     vectorizer = make_vectorizer(texts, sequence_length=6)
-    body = build_transformer_classifier(vectorizer.vocabulary_size(), 6, num_heads=2, embed_dim=8,
-                                        intermediate_dim=16)
+    body = build_transformer_classifier(
+        vectorizer.vocabulary_size(), 6, num_heads=2, embed_dim=8, intermediate_dim=16
+    )
     model = text_classifier(vectorizer, body)
     queries = np.array(["good film", "a very very long text with many more words than six"], dtype=object)
     expected = model.predict(queries, verbose=0)

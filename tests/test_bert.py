@@ -25,8 +25,9 @@ def _tokenizer():
 
 
 def test_raw_text_model_saves_and_loads_in_a_fresh_process(tmp_path):
-    backbone = bert.build_tiny_bert(len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32,
-                                    max_sequence_length=16)
+    backbone = bert.build_tiny_bert(
+        len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32, max_sequence_length=16
+    )
     body = bert.build_bert_classifier(backbone, freeze_backbone=False)
     preprocessor = bert.make_preprocessor(_tokenizer(), 16, backbone)
     body.compile("adam", "binary_crossentropy")  # trained with Adam: its moments must not be saved
@@ -42,12 +43,14 @@ def test_raw_text_model_saves_and_loads_in_a_fresh_process(tmp_path):
         groups = []
         weights.visit(groups.append)
     assert not [g for g in groups if "optimizer" in g], "the raw-text model saved optimizer state"
-    code = ("import sys, numpy as np\n"
-            "from coursework.persistence import load_model\n"
-            f"m = load_model({str(path)!r})\n"
-            "p = m.predict(['a good film', 'the movie was dull'], verbose=0)\n"
-            "print(' '.join(f'{v:.6f}' for v in p.ravel()))\n"
-            "print(sorted(n for n in sys.modules if n.startswith('coursework.models')))\n")
+    code = (
+        "import sys, numpy as np\n"
+        "from coursework.persistence import load_model\n"
+        f"m = load_model({str(path)!r})\n"
+        "p = m.predict(['a good film', 'the movie was dull'], verbose=0)\n"
+        "print(' '.join(f'{v:.6f}' for v in p.ravel()))\n"
+        "print(sorted(n for n in sys.modules if n.startswith('coursework.models')))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Skipping variable loading" not in out.stderr
@@ -84,8 +87,9 @@ def test_masked_lm_dataset_masks_15_percent_of_real_tokens_only():
 
 
 def test_masked_lm_builds_and_fills_a_mask():
-    backbone = bert.build_tiny_bert(len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32,
-                                    max_sequence_length=16)
+    backbone = bert.build_tiny_bert(
+        len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32, max_sequence_length=16
+    )
     mlm = bert.build_masked_lm(backbone)
     best = bert.fill_mask(mlm, _tokenizer(), "the [MASK] was good", top_k=3, sequence_length=16)
     assert len(best) == 3 and all(p > 0 for _, p in best)
@@ -101,7 +105,9 @@ def test_extractive_summary_picks_sentences_near_the_centroid():
     with pytest.raises(ValueError):
         bert.extractive_summary(["a"], emb, k=1)
     assert bert.split_sentences("Uno dos tres cuatro. Cinco seis siete ocho! No.") == [
-        "Uno dos tres cuatro.", "Cinco seis siete ocho!"]
+        "Uno dos tres cuatro.",
+        "Cinco seis siete ocho!",
+    ]
 
 
 def test_real_minilm_loads_offline_and_gives_contextual_vectors():
@@ -124,14 +130,22 @@ def test_two_phase_fine_tuning_keeps_the_word_piece_table_frozen_and_watches_val
         return _Split(texts, labels)
 
     data = {"train": split(64), "validation": split(24), "test": split(24)}
-    backbone = bert.build_tiny_bert(len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32,
-                                    max_sequence_length=16)
+    backbone = bert.build_tiny_bert(
+        len(VOCAB), num_layers=1, hidden_dim=16, intermediate_dim=32, max_sequence_length=16
+    )
     table = backbone.get_layer("token_embedding").get_weights()[0].copy()
     block = [w.copy() for w in backbone.get_layer("transformer_layer_0").get_weights()]
-    settings = bert_training.BertSettings(sequence_length=16, head_epochs=2, finetune_epochs=2, batch_size=8,
-                                 finetune_learning_rate=1e-2, freeze_token_embedding=True)
-    run = bert_training.train_bert_classifier(data, settings, backbone=backbone, tokenizer=_tokenizer(),
-                                              verbose=0)
+    settings = bert_training.BertSettings(
+        sequence_length=16,
+        head_epochs=2,
+        finetune_epochs=2,
+        batch_size=8,
+        finetune_learning_rate=1e-2,
+        freeze_token_embedding=True,
+    )
+    run = bert_training.train_bert_classifier(
+        data, settings, backbone=backbone, tokenizer=_tokenizer(), verbose=0
+    )
 
     np.testing.assert_array_equal(backbone.get_layer("token_embedding").get_weights()[0], table)
     moved = backbone.get_layer("transformer_layer_0").get_weights()
@@ -151,9 +165,17 @@ class _Split:
         return len(self.texts)
 
 
-@pytest.mark.parametrize("field, value", [("finetune_epochs", 0), ("head_epochs", -1), ("batch_size", 0),
-                                          ("n_train", 0), ("finetune_learning_rate", 0.0),
-                                          ("warmup_share", 1.0)])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("finetune_epochs", 0),
+        ("head_epochs", -1),
+        ("batch_size", 0),
+        ("n_train", 0),
+        ("finetune_learning_rate", 0.0),
+        ("warmup_share", 1.0),
+    ],
+)
 def test_bert_settings_refuse_impossible_values_with_the_field_name(field, value):
     with pytest.raises(ValueError, match=f"BertSettings.{field}"):
         bert_training.BertSettings(**{field: value})
@@ -178,9 +200,16 @@ def test_models_never_import_recipes_generation_or_commands():
     offenders = []
     for path in sorted((root / "coursework" / "models").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             offenders += [f"{path.relative_to(root)}: {n}" for n in names if n.startswith(forbidden)]
     assert not offenders, offenders
-    assert all(len(p.read_text(encoding="utf-8").splitlines()) <= 400
-               for p in (root / "coursework" / "models" / "bert").glob("*.py"))
+    assert all(
+        len(p.read_text(encoding="utf-8").splitlines()) <= 400
+        for p in (root / "coursework" / "models" / "bert").glob("*.py")
+    )

@@ -3,8 +3,16 @@
 import numpy as np
 import pytest
 
-from coursework.datasets.char_corpus import (DOC_SEPARATOR, UNKNOWN_CHAR, CharVocabulary, join_documents,
-                                             load_char_corpus, make_windows, normalize_text, split_blocks)
+from coursework.datasets.char_corpus import (
+    DOC_SEPARATOR,
+    UNKNOWN_CHAR,
+    CharVocabulary,
+    join_documents,
+    load_char_corpus,
+    make_windows,
+    normalize_text,
+    split_blocks,
+)
 
 
 def test_normalize_lowercases_and_collapses_whitespace():
@@ -50,7 +58,7 @@ def test_windows_never_straddle_blocks():
     blocks = [np.arange(0, 10), np.arange(100, 110)]
     x, y = make_windows(blocks, window=4, stride=2)
     assert x.shape == y.shape == (6, 4)
-    for row_x, row_y in zip(x, y):
+    for row_x, row_y in zip(x, y, strict=False):
         assert (row_x < 100).all() or (row_x >= 100).all()
         np.testing.assert_array_equal(row_y[:-1], row_x[1:])
         assert row_y[-1] == row_x[-1] + 1

@@ -35,11 +35,15 @@ def test_model_path_without_seq2seq_module_is_a_clear_error(tmp_path, monkeypatc
     import zipfile
 
     path = tmp_path / "seq2seq.keras"
-    layers = [{"class_name": "Layer", "config": {"name": n}}
-              for n in ("source_embedding", "encoder", "target_embedding", "decoder", "next_token")]
+    layers = [
+        {"class_name": "Layer", "config": {"name": n}}
+        for n in ("source_embedding", "encoder", "target_embedding", "decoder", "next_token")
+    ]
     with zipfile.ZipFile(path, "w") as archive:  # only the structure: the kind is read, never loaded
-        archive.writestr("config.json", json.dumps({"class_name": "Functional",
-                                                    "config": {"name": "seq2seq_chatbot", "layers": layers}}))
+        archive.writestr(
+            "config.json",
+            json.dumps({"class_name": "Functional", "config": {"name": "seq2seq_chatbot", "layers": layers}}),
+        )
     monkeypatch.setitem(sys.modules, "coursework.bots.seq2seq", None)  # import fails
     assert main(["chat", "--model", str(path), "--once", "hola"]) == 1
     err = capsys.readouterr().err

@@ -29,22 +29,34 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _notebook(wrong, check="assert y == 4, 'y debe valer 4 (el doble de x)'", between=None):
-    cells = [v4.new_code_cell("x = 2", id="setup"),
-             v4.new_code_cell("### BEGIN SOLUTION\ny = x * 2\n### END SOLUTION", id="sol",
-                              metadata={"tags": [SOLUTION_TAG], "coursework": {"wrong_answers": wrong}})]
+    cells = [
+        v4.new_code_cell("x = 2", id="setup"),
+        v4.new_code_cell(
+            "### BEGIN SOLUTION\ny = x * 2\n### END SOLUTION",
+            id="sol",
+            metadata={"tags": [SOLUTION_TAG], "coursework": {"wrong_answers": wrong}},
+        ),
+    ]
     if between:
         cells.append(v4.new_code_cell(between, id="between"))
-    cells += [v4.new_code_cell(check, id="check-y", metadata={"tags": [CHECK_TAG]}),
-              v4.new_code_cell("z = y + 1", id="after")]
-    return v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    cells += [
+        v4.new_code_cell(check, id="check-y", metadata={"tags": [CHECK_TAG]}),
+        v4.new_code_cell("z = y + 1", id="after"),
+    ]
+    return v4.new_notebook(
+        cells=cells,
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
 
 
-WRONG = [{"name": "cero", "kind": "trivial", "source": "y = 0"},
-         {"name": "suma", "kind": "conceptual", "source": "y = x + x + 1"}]
+WRONG = [
+    {"name": "cero", "kind": "trivial", "source": "y = 0"},
+    {"name": "suma", "kind": "conceptual", "source": "y = x + x + 1"},
+]
 
 
 # ---- the course notebooks (static, fast) ------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_desafio_registers_its_wrong_answers(path):
@@ -67,6 +79,7 @@ def test_every_desafio_registers_its_wrong_answers(path):
 
 # ---- the engine -------------------------------------------------------------------------------
 
+
 def test_answer_source_replaces_the_region_and_keeps_indentation():
     cell = "def f(h):\n    ### BEGIN SOLUTION\n    return h * 2\n    ### END SOLUTION\nprint(f(1))\n"
     assert answer_source(cell, "return 0\n") == "def f(h):\n    return 0\nprint(f(1))\n"
@@ -74,11 +87,14 @@ def test_answer_source_replaces_the_region_and_keeps_indentation():
         answer_source("y = 1", "y = 2")  # no region
 
 
-@pytest.mark.parametrize("entry, problem", [
-    ({"name": "a", "kind": "starter", "source": "y = 1"}, "kind 'starter'"),
-    ({"name": "", "kind": "trivial", "source": "y = 1"}, "needs a 'name'"),
-    ({"name": "a", "kind": "trivial", "source": ""}, "needs a 'name'"),
-])
+@pytest.mark.parametrize(
+    "entry, problem",
+    [
+        ({"name": "a", "kind": "starter", "source": "y = 1"}, "kind 'starter'"),
+        ({"name": "", "kind": "trivial", "source": "y = 1"}, "needs a 'name'"),
+        ({"name": "a", "kind": "trivial", "source": ""}, "needs a 'name'"),
+    ],
+)
 def test_malformed_wrong_answers_are_rejected(entry, problem):
     cell = _notebook([entry]).cells[1]
     with pytest.raises(MarkerError, match=problem):
@@ -98,9 +114,14 @@ def test_desafio_collects_followers_and_requires_a_check():
 def test_check_notebook_reference_passes_wrong_answers_fail_from_a_clean_namespace(tmp_path):
     path = tmp_path / "01_doble.ipynb"
     # the check reads `doble`, computed by a cell between the solution and the check
-    nbformat.write(_notebook(WRONG + [{"name": "pasa", "kind": "conceptual", "source": "y = 4"}],
-                             check="assert doble == 4, 'y debe valer 4 (el doble de x)'",
-                             between="doble = y"), path)
+    nbformat.write(
+        _notebook(
+            WRONG + [{"name": "pasa", "kind": "conceptual", "source": "y = 4"}],
+            check="assert doble == 4, 'y debe valer 4 (el doble de x)'",
+            between="doble = y",
+        ),
+        path,
+    )
     outcomes = check_notebook(path, timeout=60)
     got = {o.answer: (o.expected, o.got, o.message) for o in outcomes}
     assert got["reference"] == ("pass", "pass", "")
@@ -116,24 +137,38 @@ def test_check_notebook_reference_passes_wrong_answers_fail_from_a_clean_namespa
     nbformat.write(nb, path)
     broken = [o for o in check_notebook(path, timeout=60) if o.kind == "notebook"]
     assert [(o.answer, o.got, o.message) for o in broken] == [
-        ("cell after", "fail", "ZeroDivisionError: division by zero")]
+        ("cell after", "fail", "ZeroDivisionError: division by zero")
+    ]
 
 
 def test_cli_json_and_exit_status(tmp_path):
     folder = tmp_path / "nbs"
     folder.mkdir()
     nbformat.write(_notebook(WRONG), folder / "01_doble.ipynb")
-    ok = subprocess.run([sys.executable, "-m", "coursework", "check-desafios", "--dir", str(folder),
-                         "--json"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    ok = subprocess.run(
+        [sys.executable, "-m", "coursework", "check-desafios", "--dir", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     document = json.loads(ok.stdout)
     assert document["problems"] == []
     assert [(o["answer"], o["expected"], o["got"]) for o in document["outcomes"]] == [
-        ("reference", "pass", "pass"), ("starter", "fail", "fail"), ("cero", "fail", "fail"),
-        ("suma", "fail", "fail")]
+        ("reference", "pass", "pass"),
+        ("starter", "fail", "fail"),
+        ("cero", "fail", "fail"),
+        ("suma", "fail", "fail"),
+    ]
     nbformat.write(_notebook(WRONG[:1]), folder / "01_doble.ipynb")  # no conceptual mistake
-    table = subprocess.run([sys.executable, "-m", "coursework", "check-desafios", "--dir", str(folder)],
-                           capture_output=True, text=True, timeout=120, cwd=ROOT)
+    table = subprocess.run(
+        [sys.executable, "-m", "coursework", "check-desafios", "--dir", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert table.returncode == 1
     assert "problem: 01_doble.ipynb sol: no registered conceptual wrong answer" in table.stdout
     assert "cero (trivial)" in table.stdout and "y debe valer 4 (el doble de x)" in table.stdout
@@ -143,15 +178,39 @@ def test_nbval_pass_runs_wrong_answers_in_the_same_kernel(tmp_path):
     shutil.copy(ROOT / "notebooks" / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     nbformat.write(_notebook(WRONG), tmp_path / "01_bien.ipynb")
-    nbformat.write(_notebook(WRONG + [{"name": "pasa", "kind": "conceptual", "source": "y = 4"}]),
-                   tmp_path / "02_mal.ipynb")
+    nbformat.write(
+        _notebook(WRONG + [{"name": "pasa", "kind": "conceptual", "source": "y = 4"}]),
+        tmp_path / "02_mal.ipynb",
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-p", "no:randomly", "-v", "--rootdir", str(tmp_path), "-c", str(tmp_path / "pytest.ini"),
-         str(tmp_path / "01_bien.ipynb"), str(tmp_path / "02_mal.ipynb")],
-        capture_output=True, text=True, timeout=180, cwd=tmp_path)
-    names = re.findall(r"^01_bien\S*::(Cell \d+|desafío sol: wrong answers) (?:PASSED|FAILED)",
-                       result.stdout, flags=re.MULTILINE)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-v",
+            "--rootdir",
+            str(tmp_path),
+            "-c",
+            str(tmp_path / "pytest.ini"),
+            str(tmp_path / "01_bien.ipynb"),
+            str(tmp_path / "02_mal.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
+    names = re.findall(
+        r"^01_bien\S*::(Cell \d+|desafío sol: wrong answers) (?:PASSED|FAILED)",
+        result.stdout,
+        flags=re.MULTILINE,
+    )
     # the wrong answers run right after the check cell, before the rest of the notebook
     assert names[:5] == ["Cell 0", "Cell 1", "Cell 2", "desafío sol: wrong answers", "Cell 3"], result.stdout
     assert "01_bien.ipynb::desafío sol: wrong answers PASSED" in result.stdout

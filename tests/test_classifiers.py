@@ -7,11 +7,21 @@ import keras
 import numpy as np
 import pytest
 
-from coursework.models.classifiers import (build_bilstm_classifier, build_classifier,
-                                           build_cnn_classifier, build_glove_classifier,
-                                           build_lstm_classifier)
-from coursework.models.text_input import (check_texts, known_fraction, make_dataset, make_vectorizer,
-                                          predict_texts, text_classifier)
+from coursework.models.classifiers import (
+    build_bilstm_classifier,
+    build_classifier,
+    build_cnn_classifier,
+    build_glove_classifier,
+    build_lstm_classifier,
+)
+from coursework.models.text_input import (
+    check_texts,
+    known_fraction,
+    make_dataset,
+    make_vectorizer,
+    predict_texts,
+    text_classifier,
+)
 
 GOOD = ["great", "moving", "brilliant", "funny", "beautiful", "superb"]
 BAD = ["dull", "boring", "awful", "stupid", "tedious", "bland"]
@@ -64,8 +74,10 @@ def test_other_architectures():
 
 def test_masking_makes_padding_irrelevant_for_rnns():
     keras.utils.set_random_seed(0)
-    for model in (build_lstm_classifier(50, 8, units=4, dropout=0.0),
-                  build_bilstm_classifier(50, 8, units=4, dropout=0.0)):
+    for model in (
+        build_lstm_classifier(50, 8, units=4, dropout=0.0),
+        build_bilstm_classifier(50, 8, units=4, dropout=0.0),
+    ):
         short = model(np.array([[3, 9, 4]]))
         padded = model(np.array([[3, 9, 4, 0, 0, 0, 0]]))
         np.testing.assert_allclose(short, padded, rtol=1e-5, atol=1e-6)
@@ -122,7 +134,9 @@ def test_vectorizer_and_known_fraction():
     vec = make_vectorizer(["Good film!", "Bad, bad film."], sequence_length=5)
     vocab = [str(w) for w in vec.get_vocabulary()]
     assert vocab[:2] == ["", "[UNK]"] and set(vocab[2:]) == {"good", "bad", "film"}
-    assert np.asarray(vec(np.array(["GOOD film"]))).tolist() == [[vocab.index("good"), vocab.index("film"), 0, 0, 0]]
+    assert np.asarray(vec(np.array(["GOOD film"]))).tolist() == [
+        [vocab.index("good"), vocab.index("film"), 0, 0, 0]
+    ]
     np.testing.assert_allclose(known_fraction(vec, ["good xyz", "xyz qqq"]), [0.5, 0.0])
     assert make_vectorizer(vocabulary=["b", "a"]).get_vocabulary()[2:] == ["b", "a"]
     with pytest.raises(ValueError, match="empty list"):
@@ -152,8 +166,12 @@ def test_text_classifier_learns_and_survives_a_fresh_process(tmp_path):
     vec = make_vectorizer(texts, sequence_length=12)
     body = build_lstm_classifier(vec.vocabulary_size(), 8, units=8, dropout=0.0)
     body.compile(optimizer=keras.optimizers.Adam(2e-2), loss="binary_crossentropy", metrics=["accuracy"])
-    body.fit(make_dataset(texts, labels, vec, 32, shuffle=True, bucket_boundaries=[6]), epochs=3,
-             verbose=0, shuffle=False)
+    body.fit(
+        make_dataset(texts, labels, vec, 32, shuffle=True, bucket_boundaries=[6]),
+        epochs=3,
+        verbose=0,
+        shuffle=False,
+    )
     model = text_classifier(vec, body)
     test_texts, test_labels = _toy_reviews(200, seed=5)
     probs = predict_texts(model, test_texts)
@@ -174,13 +192,15 @@ def test_text_classifier_learns_and_survives_a_fresh_process(tmp_path):
         import numpy as np, keras
         import coursework.layers  # registers RawTextModel
         model = keras.saving.load_model({str(path)!r})
-        print(" ".join(f"{{p:.6f}}" for p in model.predict(np.array({test_texts[:3]!r}, dtype=object), verbose=0).ravel()))
+        texts = np.array({test_texts[:3]!r}, dtype=object)
+        print(" ".join(f"{{p:.6f}}" for p in model.predict(texts, verbose=0).ravel()))
         print(f"{{float(model(np.array(['great film']))[0, 0]):.6f}}")
     """)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     # a fresh process that imports only coursework.layers before keras.saving.load_model
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
-                         cwd=tmp_path, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     lines = out.stdout.strip().splitlines()
     np.testing.assert_allclose([float(v) for v in lines[-2].split()], probs[:3], atol=1e-5)

@@ -12,8 +12,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def cli(*args, timeout=600):
     env = {**os.environ, "COURSEWORK_PROFILE": "ci"}
-    return subprocess.run([sys.executable, "-m", "coursework", *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "coursework", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def assert_one_line_error(result, *fragments, code=None):
@@ -39,15 +45,18 @@ def test_tasks_lists_every_recipe_with_its_metric():
     assert "addition" in table and "headline metric" in table and "5,000 words" in table
 
 
-@pytest.mark.parametrize("args, fragments, code", [
-    (("train", "nope"), ["Unknown task 'nope'", "addition"], 1),
-    (("train", "addition", "--epochs", "0"), ["--epochs", "positive integer"], 2),
-    (("train", "addition", "--profile", "huge"), ["--profile", "invalid choice"], 2),
-    (("train", "addition", "--save", "/nonexistent-dir/m.keras"), ["does not exist"], 1),
-    (("train", "addition", "--save", "model.h5"), ["must end in '.keras'"], 1),
-    (("frobnicate",), ["invalid choice"], 2),
-    (("run-notebooks", "99z"), ["No notebook matches '99z'"], 1),
-])
+@pytest.mark.parametrize(
+    "args, fragments, code",
+    [
+        (("train", "nope"), ["Unknown task 'nope'", "addition"], 1),
+        (("train", "addition", "--epochs", "0"), ["--epochs", "positive integer"], 2),
+        (("train", "addition", "--profile", "huge"), ["--profile", "invalid choice"], 2),
+        (("train", "addition", "--save", "/nonexistent-dir/m.keras"), ["does not exist"], 1),
+        (("train", "addition", "--save", "model.h5"), ["must end in '.keras'"], 1),
+        (("frobnicate",), ["invalid choice"], 2),
+        (("run-notebooks", "99z"), ["No notebook matches '99z'"], 1),
+    ],
+)
 def test_user_errors_are_one_clear_line(args, fragments, code):
     assert_one_line_error(cli(*args), *fragments, code=code)
 
@@ -60,25 +69,33 @@ def test_train_json_then_load_in_a_fresh_process(tmp_path):
     assert summary["task"] == "addition" and summary["epochs"] == 2
     assert 0 <= summary["exact_match"] <= 1 and 0 <= summary["char_accuracy"] <= 1
     assert summary["seconds"] > 0 and summary["headline_metric"] == "exact_match"
-    code = ("import keras, coursework.layers; from coursework.recipes.addition import solve; "
-            f"m = keras.saving.load_model({str(path)!r}); print(solve(m, ['12+3', '999+999']))")
+    code = (
+        "import keras, coursework.layers; from coursework.recipes.addition import solve; "
+        f"m = keras.saving.load_model({str(path)!r}); print(solve(m, ['12+3', '999+999']))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert loaded.returncode == 0, loaded.stderr
     answers = eval(loaded.stdout.strip().splitlines()[-1])  # a list of two strings of digits
     assert len(answers) == 2 and all(a.isdigit() for a in answers)
 
 
-@pytest.mark.parametrize("args, fragments", [
-    (["generate", "--beam", "1000000"], ["--beam", "MAX_BEAM_WIDTH"]),
-    (["generate", "--length", "10000000"], ["--length", "MAX_LENGTH"]),
-    (["generate", "--beam", "100", "--length", "5000"], ["--beam 100", "--length 5000", "MAX_BEAM_TOKENS"]),
-    (["generate", "--seed", "-5"], ["--seed"]),
-    (["translate", "uno", "--beam", "1000000"], ["--beam", "MAX_BEAM_WIDTH"]),
-    (["translate", "uno", "--beam", "100", "--max-length", "5000"], ["MAX_BEAM_TOKENS"]),
-    (["translate", "uno", "--max-length", "0"], ["--max-length"]),
-    (["translate", "uno", "--beam", "-2"], ["--beam"]),
-    (["translate", "uno", "--unknown", "ignore"], ["--unknown"]),
-])
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["generate", "--beam", "1000000"], ["--beam", "MAX_BEAM_WIDTH"]),
+        (["generate", "--length", "10000000"], ["--length", "MAX_LENGTH"]),
+        (
+            ["generate", "--beam", "100", "--length", "5000"],
+            ["--beam 100", "--length 5000", "MAX_BEAM_TOKENS"],
+        ),
+        (["generate", "--seed", "-5"], ["--seed"]),
+        (["translate", "uno", "--beam", "1000000"], ["--beam", "MAX_BEAM_WIDTH"]),
+        (["translate", "uno", "--beam", "100", "--max-length", "5000"], ["MAX_BEAM_TOKENS"]),
+        (["translate", "uno", "--max-length", "0"], ["--max-length"]),
+        (["translate", "uno", "--beam", "-2"], ["--beam"]),
+        (["translate", "uno", "--unknown", "ignore"], ["--unknown"]),
+    ],
+)
 def test_generation_limits_are_refused_while_parsing(args, fragments, tmp_path):
     """Refused before any model loads: the model path does not even exist (that error would be 1)."""
     model = ["--model", str(tmp_path / "missing.keras")]

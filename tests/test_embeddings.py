@@ -136,8 +136,15 @@ def test_word2vec_binary_round_trip_and_errors(tmp_path):
 
 
 def _tiny_kv(tmp_path):
-    rows = [("good", [1.0, 0.0]), ("bad", [-1.0, 0.0]), ("film", [0.0, 2.0]), ("its", [0.5, 0.5]),
-            ("writer", [1.0, 1.0]), ("director", [3.0, 1.0]), ("polanski", [0.2, 0.2])]
+    rows = [
+        ("good", [1.0, 0.0]),
+        ("bad", [-1.0, 0.0]),
+        ("film", [0.0, 2.0]),
+        ("its", [0.5, 0.5]),
+        ("writer", [1.0, 1.0]),
+        ("director", [3.0, 1.0]),
+        ("polanski", [0.2, 0.2]),
+    ]
     _write_glove(tmp_path / "tiny.txt", rows)
     return load_glove_text(tmp_path / "tiny.txt")
 
@@ -226,8 +233,9 @@ def test_word2vec_learns_co_occurrence():
     animals, tools = ["perro", "gato", "vaca"], ["martillo", "sierra", "clavo"]
     sentences = [list(rng.choice(animals if i % 2 else tools, 4)) for i in range(600)]
     for sg in (False, True):
-        model = train_word2vec(sentences, sg=sg, vector_size=8, window=3, min_count=1, epochs=5,
-                               workers=1, progress=False)
+        model = train_word2vec(
+            sentences, sg=sg, vector_size=8, window=3, min_count=1, epochs=5, workers=1, progress=False
+        )
         assert model.wv.similarity("perro", "gato") > model.wv.similarity("perro", "martillo")
     with pytest.raises(TypeError, match="sentences_from_texts"):
         train_word2vec(["texto suelto"])
@@ -237,9 +245,11 @@ def test_word2vec_learns_co_occurrence():
 
 def test_evaluations_on_glove(tmp_path):
     questions = tmp_path / "q.txt"
-    questions.write_text(": capital-common-countries\nathens greece paris france\n"
-                         "athens greece berlin germany\n: gram1-adjective-to-adverb\n"
-                         "quick quickly slow slowly\n")
+    questions.write_text(
+        ": capital-common-countries\nathens greece paris france\n"
+        "athens greece berlin germany\n: gram1-adjective-to-adverb\n"
+        "quick quickly slow slowly\n"
+    )
     result = evaluate_analogies(load_glove(), path=str(questions))
     assert result["questions"] == 3 and 0 <= result["accuracy"] <= 1
     # same rule as gensim's evaluate_word_analogies, only batched
@@ -285,8 +295,12 @@ def test_training_prints_one_line_per_epoch_and_nothing_on_stderr(capsys):
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert [line.split(" - ")[0] for line in lines] == [
-        "CBOW época 1/3", "CBOW época 2/3", "CBOW época 3/3",
-        "FastText CBOW época 1/2", "FastText CBOW época 2/2"]
+        "CBOW época 1/3",
+        "CBOW época 2/3",
+        "CBOW época 3/3",
+        "FastText CBOW época 1/2",
+        "FastText CBOW época 2/2",
+    ]
     assert "pérdida" in lines[0] and captured.err == ""
     train_word2vec(_topic_sentences(60), vector_size=4, min_count=1, epochs=2, progress=False)
     assert capsys.readouterr().out == ""
@@ -294,14 +308,19 @@ def test_training_prints_one_line_per_epoch_and_nothing_on_stderr(capsys):
 
 def test_fasttext_gives_unseen_words_a_vector_near_their_seen_forms():
     sentences = _topic_sentences()
-    fasttext = embeddings.train_fasttext(sentences, vector_size=16, window=3, min_count=1, epochs=5,
-                                         workers=1, progress=False)
-    word2vec = train_word2vec(sentences, vector_size=16, window=3, min_count=1, epochs=5, workers=1,
-                              progress=False)
+    fasttext = embeddings.train_fasttext(
+        sentences, vector_size=16, window=3, min_count=1, epochs=5, workers=1, progress=False
+    )
+    word2vec = train_word2vec(
+        sentences, vector_size=16, window=3, min_count=1, epochs=5, workers=1, progress=False
+    )
     unseen = ["perros", "gatto", "martillos"]
     assert not any(w in fasttext.wv.key_to_index or w in word2vec.wv.key_to_index for w in unseen)
-    for word, seen, other in [("perros", "perro", "martillo"), ("gatto", "gato", "sierra"),
-                              ("martillos", "martillo", "perro")]:
+    for word, seen, other in [
+        ("perros", "perro", "martillo"),
+        ("gatto", "gato", "sierra"),
+        ("martillos", "martillo", "perro"),
+    ]:
         assert fasttext.wv.similarity(word, seen) > fasttext.wv.similarity(word, other)
     rows = embeddings.unseen_word_neighbours(word2vec.wv, fasttext.wv, ["perro", "perros"], topn=2)
     assert [r["in_word2vec"] for r in rows] == [True, False]
@@ -313,8 +332,9 @@ def test_fasttext_gives_unseen_words_a_vector_near_their_seen_forms():
 
 
 def test_least_similar_is_the_other_end_of_gensims_most_similar():
-    model = train_word2vec(_topic_sentences(), vector_size=8, window=3, min_count=1, epochs=3,
-                           workers=1, progress=False)
+    model = train_word2vec(
+        _topic_sentences(), vector_size=8, window=3, min_count=1, epochs=3, workers=1, progress=False
+    )
     ours = embeddings.least_similar(model.wv, "perro", topn=3)
     reference = model.wv.most_similar(negative=["perro"], topn=3)
     assert [w for w, _ in ours] == [w for w, _ in reference]
@@ -331,14 +351,18 @@ def test_sentence_vectors_mean_and_idf_weighted_mean():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     kv = KeyedVectors(vector_size=3)
-    kv.add_vectors(["el", "gato", "duerme", "perro"],
-                   np.array([[1.0, 1.0, 1.0], [2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]]))
+    kv.add_vectors(
+        ["el", "gato", "duerme", "perro"],
+        np.array([[1.0, 1.0, 1.0], [2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]]),
+    )
     texts = ["El gato duerme", "el perro", "el el el", "xyz ñandú 123"]
-    np.testing.assert_allclose(embeddings.sentence_vectors(kv, texts),
-                               [[1.0, 1.0, 1 / 3], [0.5, 0.5, 1.5], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    np.testing.assert_allclose(
+        embeddings.sentence_vectors(kv, texts),
+        [[1.0, 1.0, 1 / 3], [0.5, 0.5, 1.5], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0]],
+    )
     idf = embeddings.fit_idf(texts)
     reference = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None).fit(texts)
-    assert idf == dict(zip(reference.get_feature_names_out(), reference.idf_))
+    assert idf == dict(zip(reference.get_feature_names_out(), reference.idf_, strict=False))
     weighted = embeddings.sentence_vectors(kv, texts[:2], idf=idf)
     w = np.array([idf["el"], idf["gato"], idf["duerme"]])
     np.testing.assert_allclose(weighted[0], w @ kv[["el", "gato", "duerme"]] / w.sum())

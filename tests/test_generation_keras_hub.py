@@ -41,7 +41,8 @@ def prompt_of(length, batch=1):
 @pytest.mark.parametrize("length", [1, 6])
 def test_greedy_equals_keras_hub_greedy_sampler(length):
     expected = keras.ops.convert_to_numpy(
-        keras_hub.samplers.GreedySampler()(hub_next, prompt_of(length), index=1))[0, 1:].tolist()
+        keras_hub.samplers.GreedySampler()(hub_next, prompt_of(length), index=1)
+    )[0, 1:].tolist()
     assert sample_steps(our_step, None, START, length, temperature=1e-6) == expected
     [(beam_one, _)] = beam_search_steps(our_step, None, START, 1, length, length_normalization=False)
     assert beam_one == expected
@@ -51,8 +52,12 @@ def test_greedy_equals_keras_hub_greedy_sampler(length):
 def test_beam_search_equals_keras_hub_beam_sampler(num_beams, length):
     sampler = keras_hub.samplers.BeamSampler(num_beams=num_beams, return_all_beams=True)
     prompts, log_probs = sampler(hub_next, prompt_of(length), index=1)
-    hub = [(row[1:].tolist(), float(lp)) for row, lp in zip(keras.ops.convert_to_numpy(prompts)[0],
-                                                             keras.ops.convert_to_numpy(log_probs)[0])]
+    hub = [
+        (row[1:].tolist(), float(lp))
+        for row, lp in zip(
+            keras.ops.convert_to_numpy(prompts)[0], keras.ops.convert_to_numpy(log_probs)[0], strict=False
+        )
+    ]
     ours = beam_search_steps(our_step, None, START, num_beams, length, length_normalization=False)
     # Same beams with the same scores, best first. A bigram table gives exact ties (4 1 2 4 4 and
     # 4 4 1 2 4 use the same transitions), which either library may list in either order.

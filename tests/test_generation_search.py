@@ -71,7 +71,7 @@ def test_beams_are_sorted_scored_and_states_follow_their_beams():
     scores = [s for _, s in results]
     assert scores == sorted(scores, reverse=True) and len(results) == 4
     for tokens, score in results:  # score = log-probability of the sequence under the table
-        logp = sum(np.log(BIGRAMS[a, b]) for a, b in zip([0] + tokens[:-1], tokens))
+        logp = sum(np.log(BIGRAMS[a, b]) for a, b in zip([0] + tokens[:-1], tokens, strict=False))
         assert score == pytest.approx(logp)
     assert all(np.all(s == i) for i, s in enumerate(seen_states))  # state = steps taken by every beam
     # wider beams never find a worse best sequence than greedy
@@ -83,7 +83,7 @@ def test_end_token_finishes_beams_and_normalisation_divides_by_length():
     results = beam_search_steps(bigram_step, np.zeros(1), 0, 3, 10, end_token=5)
     for tokens, score in results:
         assert 5 not in tokens[:-1]
-        logp = sum(np.log(BIGRAMS[a, b]) for a, b in zip([0] + tokens[:-1], tokens))
+        logp = sum(np.log(BIGRAMS[a, b]) for a, b in zip([0] + tokens[:-1], tokens, strict=False))
         assert score == pytest.approx(logp / len(tokens))
 
 
@@ -120,7 +120,10 @@ def exhaustive(tables, start, end, max_length):
         for seq in itertools.product(range(tables.shape[-1]), repeat=length):
             if end in seq[:-1] or (length < max_length and seq[-1] != end):
                 continue
-            logp = sum(np.log(tables[i, a, b]) for i, (a, b) in enumerate(zip((start,) + seq[:-1], seq)))
+            logp = sum(
+                np.log(tables[i, a, b])
+                for i, (a, b) in enumerate(zip((start,) + seq[:-1], seq, strict=False))
+            )
             out.append((list(seq), float(logp)))
     return sorted(out, key=lambda item: -item[1])
 
@@ -134,14 +137,14 @@ def test_wide_beam_with_end_token_equals_exhaustive_search(seed):
         return tables[position, tokens], position + 1
 
     expected = exhaustive(tables, 1, 0, 4)
-    results = beam_search_steps(step, np.zeros(1, int), 1, 4 ** 3, 4, end_token=0,
-                                length_normalization=False)
+    results = beam_search_steps(step, np.zeros(1, int), 1, 4**3, 4, end_token=0, length_normalization=False)
     assert [ids for ids, _ in results[:10]] == [ids for ids, _ in expected[:10]]
     np.testing.assert_allclose([s for _, s in results[:10]], [s for _, s in expected[:10]])
     # a narrow beam returns true hypotheses with their exact scores, never beating the optimum
     scores = dict((tuple(i), s) for i, s in expected)
-    for ids, score in beam_search_steps(step, np.zeros(1, int), 1, 2, 4, end_token=0,
-                                        length_normalization=False):
+    for ids, score in beam_search_steps(
+        step, np.zeros(1, int), 1, 2, 4, end_token=0, length_normalization=False
+    ):
         assert score == pytest.approx(scores[tuple(ids)])
         assert score <= expected[0][1] + 1e-12
 
@@ -168,8 +171,14 @@ def test_beam_step_cost_does_not_grow_with_length():
 
     def seconds(length):
         start = time.perf_counter()
-        results = beam_search_steps(lambda t, s: (table[t] / table[t].sum(axis=1, keepdims=True), s),
-                                    None, 0, 5, length, length_normalization=False)
+        results = beam_search_steps(
+            lambda t, s: (table[t] / table[t].sum(axis=1, keepdims=True), s),
+            None,
+            0,
+            5,
+            length,
+            length_normalization=False,
+        )
         assert len(results[0][0]) == length
         return time.perf_counter() - start
 
@@ -182,8 +191,9 @@ def test_progress_is_reported_per_position_and_quiet_by_default():
     from coursework.generation.search import sample_steps
 
     calls = []
-    out = sample_steps(bigram_step, np.zeros(1), 0, 25, temperature=1.0,
-                       rng=np.random.default_rng(0), progress=calls.append)
+    out = sample_steps(
+        bigram_step, np.zeros(1), 0, 25, temperature=1.0, rng=np.random.default_rng(0), progress=calls.append
+    )
     assert len(out) == 25 and calls == [1] * 25
     calls.clear()
     beam_search_steps(bigram_step, np.zeros(1), 0, 3, 12, progress=calls.append)

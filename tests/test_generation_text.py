@@ -23,11 +23,14 @@ def char_model():
     return _randomise(build_char_generator(vocabulary=CHARS, window=None, units=16))
 
 
-@pytest.mark.parametrize("options", [
-    dict(),                                                     # the seed: one-hot → LSTM
-    dict(cell="gru", num_layers=2, embedding_dim=8),            # stacked GRU with embedding
-    dict(num_layers=2, return_sequences=True, dropout=0.2),     # per-position outputs
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(),  # the seed: one-hot → LSTM
+        dict(cell="gru", num_layers=2, embedding_dim=8),  # stacked GRU with embedding
+        dict(num_layers=2, return_sequences=True, dropout=0.2),  # per-position outputs
+    ],
+)
 def test_step_model_equals_full_window_model(options):
     model = _randomise(build_char_generator(vocabulary=CHARS, window=12, units=16, **options), seed=3)
     stepper = RecurrentStepper(model)
@@ -37,7 +40,7 @@ def test_step_model_equals_full_window_model(options):
     full = full[0, -1] if full.ndim == 3 else full[0]
     np.testing.assert_allclose(next_token_probs(stepper, prefix), full, atol=1e-5)
     if options.get("return_sequences"):  # every position, not only the last
-        steps = [stepper.read(ids[0, :t + 1])[0] for t in range(ids.shape[1])]
+        steps = [stepper.read(ids[0, : t + 1])[0] for t in range(ids.shape[1])]
         np.testing.assert_allclose(np.stack(steps), model.predict(ids, verbose=0)[0], atol=1e-5)
 
 
@@ -64,8 +67,12 @@ def test_sampling_from_logits_or_probabilities_gives_one_distribution():
     n = 20_000
     for temperature in (0.3, 1.0, 1.5):
         a, b = np.random.default_rng(1), np.random.default_rng(2)
-        fast = np.bincount([sample_next(logits, temperature, a, from_logits=True) for _ in range(n)],
-                           minlength=12) / n
+        fast = (
+            np.bincount(
+                [sample_next(logits, temperature, a, from_logits=True) for _ in range(n)], minlength=12
+            )
+            / n
+        )
         slow = np.bincount([sample_next(probs, temperature, b) for _ in range(n)], minlength=12) / n
         expected = probs.astype("float64") ** (1 / temperature)
         expected /= expected.sum()

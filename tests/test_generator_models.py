@@ -23,8 +23,15 @@ def test_seed_generator_shapes_and_parameters():
 
 
 def test_generator_options():
-    model = build_char_generator(vocabulary=CHARS, window=None, units=8, embedding_dim=4, num_layers=3,
-                                 cell="gru", return_sequences=True)
+    model = build_char_generator(
+        vocabulary=CHARS,
+        window=None,
+        units=8,
+        embedding_dim=4,
+        num_layers=3,
+        cell="gru",
+        return_sequences=True,
+    )
     assert [type(layer).__name__ for layer in model.layers].count("GRU") == 3
     assert model.output_shape == (None, None, len(CHARS))
     assert vocabulary_of(model).vocabulary == CHARS
@@ -32,13 +39,16 @@ def test_generator_options():
     assert word.output_shape == (None, None, 50) and vocabulary_of(word).level == "word"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(vocab_size=0), "vocab_size"),
-    (dict(vocab_size=10, units=0), "units"),
-    (dict(vocab_size=10, cell="rnn"), "cell"),
-    (dict(vocab_size=3, vocabulary=["a", "b"]), "vocab_size=3"),
-    (dict(vocab_size=10, dropout=1.5), "dropout"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(vocab_size=0), "vocab_size"),
+        (dict(vocab_size=10, units=0), "units"),
+        (dict(vocab_size=10, cell="rnn"), "cell"),
+        (dict(vocab_size=3, vocabulary=["a", "b"]), "vocab_size=3"),
+        (dict(vocab_size=10, dropout=1.5), "dropout"),
+    ],
+)
 def test_builder_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
         build_char_generator(**kwargs)
@@ -91,16 +101,36 @@ def test_generate_cli_in_a_fresh_process(tmp_path, capsys):
     expected = generate(model, "ab", length=15, temperature=0.7, rng=np.random.default_rng(4))
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "coursework", "generate", "--model", str(path), *args],
-                              capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "coursework", "generate", "--model", str(path), *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     sampled = cli("--prompt", "ab", "--temperature", "0.7", "--length", "15", "--seed", "4")
     assert sampled.returncode == 0, sampled.stderr
     assert sampled.stdout.strip() == "ab" + expected
     assert main(["generate", "--model", str(path), "--prompt", "ab@", "--beam", "3"]) == 1
     assert "outside the model's vocabulary: ['@']" in capsys.readouterr().err
-    assert main(["generate", "--model", str(path), "--prompt", "ab", "--beam", "2", "--length", "5",
-                 "--samples", "2"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--model",
+                str(path),
+                "--prompt",
+                "ab",
+                "--beam",
+                "2",
+                "--length",
+                "5",
+                "--samples",
+                "2",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and all(line.startswith("[") and "] ab" in line for line in lines)
     assert main(["generate", "--model", str(tmp_path / "none.keras"), "--prompt", "ab"]) == 1
@@ -118,8 +148,22 @@ def test_generate_cli_default_temperature_and_progress(tmp_path, capsys):
     expected = generate(model, "ab", length=15, temperature=DEFAULT_TEMPERATURE, rng=np.random.default_rng(2))
     assert main(["generate", "--model", str(path), "--prompt", "ab", "--length", "15", "--seed", "2"]) == 0
     captured = capsys.readouterr()
-    assert captured.out.strip() == "ab" + expected and captured.err == ""   # short: quiet
-    assert main(["generate", "--model", str(path), "--prompt", "ab", "--length", str(PROGRESS_FROM),
-                 "--seed", "2"]) == 0
+    assert captured.out.strip() == "ab" + expected and captured.err == ""  # short: quiet
+    assert (
+        main(
+            [
+                "generate",
+                "--model",
+                str(path),
+                "--prompt",
+                "ab",
+                "--length",
+                str(PROGRESS_FROM),
+                "--seed",
+                "2",
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     assert len(captured.out.strip()) == 2 + PROGRESS_FROM and "generando" in captured.err

@@ -38,17 +38,23 @@ def _code(source, cell_id, tags=()):
 
 
 def reference_notebook(add_body="return a + b", total_body="total = add(1, 1)"):
-    return v4.new_notebook(cells=[
-        v4.new_markdown_cell("# Suma\nObjetivos: sumar.", id="intro"),
-        _code("import time\nfactor = 1", "setup"),
-        _code(f"def add(a, b):\n    ### BEGIN SOLUTION\n    {add_body}\n    ### END SOLUTION",
-              "sol-add", ["solution"]),
-        _code("assert add(2, 3) == 5, 'add(2, 3) debe valer 5'", "check-add", ["check"]),
-        v4.new_markdown_cell("## Parte 2", id="part2"),
-        _code(f"### BEGIN SOLUTION\n{total_body}\n### END SOLUTION", "sol-total", ["solution"]),
-        _code("assert total == 2, 'total debe ser 2'", "check-total", ["check"]),
-        v4.new_markdown_cell("## Conclusiones", id="end"),
-    ], metadata={"kernelspec": dict(KERNELSPEC)})
+    return v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Suma\nObjetivos: sumar.", id="intro"),
+            _code("import time\nfactor = 1", "setup"),
+            _code(
+                f"def add(a, b):\n    ### BEGIN SOLUTION\n    {add_body}\n    ### END SOLUTION",
+                "sol-add",
+                ["solution"],
+            ),
+            _code("assert add(2, 3) == 5, 'add(2, 3) debe valer 5'", "check-add", ["check"]),
+            v4.new_markdown_cell("## Parte 2", id="part2"),
+            _code(f"### BEGIN SOLUTION\n{total_body}\n### END SOLUTION", "sol-total", ["solution"]),
+            _code("assert total == 2, 'total debe ser 2'", "check-total", ["check"]),
+            v4.new_markdown_cell("## Conclusiones", id="end"),
+        ],
+        metadata={"kernelspec": dict(KERNELSPEC)},
+    )
 
 
 def _solved(add_body="return a + b", total_body="total = add(1, 1)"):
@@ -68,28 +74,39 @@ def _edit(nb, cell_id, source):
     return nb
 
 
-MEMORY_BOMB = ("chunks = []\nfor _ in range(24):  # bounded: at most 24 x 50 MiB even unwatched\n"
-               "    chunks.append(b'x' * (50 * 2**20))\ntime.sleep(30)\ntotal = 2")
+MEMORY_BOMB = (
+    "chunks = []\nfor _ in range(24):  # bounded: at most 24 x 50 MiB even unwatched\n"
+    "    chunks.append(b'x' * (50 * 2**20))\ntime.sleep(30)\ntotal = 2"
+)
 
 # submission name -> (notebook or raw text or None, expected notebook status, expected check statuses)
 CASES = {
     "correct": (_solved(), "graded", ["passed", "passed"]),
     "wrong": (_solved("return a - b"), "graded", ["failed", "failed"]),
     "infinite-loop": (_solved(total_body="while True:\n    pass"), "timeout", ["passed", "timeout"]),
-    "ignores-interrupt": (_solved(total_body="import signal\nsignal.signal(signal.SIGINT, "
-                                  "signal.SIG_IGN)\nwhile True:\n    pass"),
-                          "timeout", ["passed", "timeout"]),
+    "ignores-interrupt": (
+        _solved(
+            total_body="import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+        ),
+        "timeout",
+        ["passed", "timeout"],
+    ),
     "os-exit": (_solved(total_body="import os\nos._exit(3)"), "kernel-died", ["passed", "error"]),
     "memory-bomb": (_solved(total_body=MEMORY_BOMB), "memory-limit", ["passed", "error"]),
-    "invalid-json": ('{"cells": [ {"cell_type": "code", "source": "x = ', "invalid",
-                     ["error", "error"]),
+    "invalid-json": ('{"cells": [ {"cell_type": "code", "source": "x = ', "invalid", ["error", "error"]),
     "deleted-check": (_drop(_solved("return a - b"), "check-add"), "graded", ["failed", "failed"]),
-    "edited-check": (_edit(_solved("return a - b"), "check-add", "assert True"), "graded",
-                     ["failed", "failed"]),
+    "edited-check": (
+        _edit(_solved("return a - b"), "check-add", "assert True"),
+        "graded",
+        ["failed", "failed"],
+    ),
     "renamed": (None, "missing", ["missing", "missing"]),
     "bogus-kernel": (None, "graded", ["passed", "passed"]),
-    "tampered": (_solved(total_body="import numpy as np\nnp.allclose = lambda *a, **k: True\ntotal = 2"),
-                 "tampered", ["passed", "tampered"]),
+    "tampered": (
+        _solved(total_body="import numpy as np\nnp.allclose = lambda *a, **k: True\ntotal = 2"),
+        "tampered",
+        ["passed", "tampered"],
+    ),
 }
 
 
@@ -117,8 +134,9 @@ def graded(tmp_path_factory):
     incomplete.mkdir()
     (incomplete / NAME).write_bytes(released[0].read_bytes())
     subs.append(incomplete)
-    options = GradeOptions(cell_timeout=4, kill_grace=6, submission_timeout=90, memory_mb=400,
-                           jobs=2, kernel_startup_timeout=60)
+    options = GradeOptions(
+        cell_timeout=4, kill_grace=6, submission_timeout=90, memory_mb=400, jobs=2, kernel_startup_timeout=60
+    )
     system_tmp = root / "system-tmp"  # the grader's temporary folder, checked empty afterwards
     system_tmp.mkdir()
     with pytest.MonkeyPatch.context() as patch:
@@ -207,8 +225,12 @@ def test_cli_grade_exit_status_and_collect(graded, tmp_path):
     root, results = graded
     write_report([results["correct"]], tmp_path / "ok.json")
     write_report([results["os-exit"]], tmp_path / "dead.json")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "coursework", "grade", *a],  # noqa: E731
-                                    capture_output=True, text=True, timeout=120)
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "coursework", "grade", *a], capture_output=True, text=True, timeout=120
+        )
+
     ok = run("--collect", str(tmp_path / "ok.json"), "--report", str(tmp_path / "m.csv"))
     assert ok.returncode == 0, ok.stderr
     assert "| correct | 2/2 |" in ok.stdout
@@ -225,8 +247,9 @@ def test_cli_grade_exit_status_and_collect(graded, tmp_path):
     assert exists.stdout == ""
     missing = run("--collect", str(tmp_path / "ok.json"), "--report", str(tmp_path / "no" / "r.md"))
     assert missing.returncode == 1 and "does not exist" in missing.stderr
-    again = run("--collect", str(tmp_path / "ok.json"), "--report", str(tmp_path / "m.csv"),
-                "--overwrite", "--quiet")
+    again = run(
+        "--collect", str(tmp_path / "ok.json"), "--report", str(tmp_path / "m.csv"), "--overwrite", "--quiet"
+    )
     assert again.returncode == 0 and (tmp_path / "m.csv").read_text().count("\n") == 3
 
 
@@ -254,8 +277,19 @@ def test_a_report_that_cannot_be_written_does_not_stop_the_others(graded, tmp_pa
 
     monkeypatch.setattr(atomic, "write_bytes", disk_full_for_md)
     (tmp_path / "out.md").write_text("previous report")
-    code = main(["grade", "--collect", str(tmp_path / "ok.json"), "--quiet", "--overwrite",
-                 "--report", str(tmp_path / "out.md"), "--report", str(tmp_path / "out.csv")])
+    code = main(
+        [
+            "grade",
+            "--collect",
+            str(tmp_path / "ok.json"),
+            "--quiet",
+            "--overwrite",
+            "--report",
+            str(tmp_path / "out.md"),
+            "--report",
+            str(tmp_path / "out.csv"),
+        ]
+    )
     assert code == 1
     assert (tmp_path / "out.md").read_text() == "previous report"
     assert (tmp_path / "out.csv").read_text().startswith("submission,notebook")
@@ -293,8 +327,7 @@ def test_graded_notebook_uses_reference_checks_and_ignores_student_metadata():
     assert "extra" not in sources
     assert origins == {"check-add": "kept", "check-total": "edited"}
     assert graded.metadata["kernelspec"]["name"] == "python3"
-    assert all(c.outputs == [] and c.execution_count is None
-               for c in graded.cells if c.cell_type == "code")
+    assert all(c.outputs == [] and c.execution_count is None for c in graded.cells if c.cell_type == "code")
     order = [c.id for c in graded.cells]
     assert order.index("check-add") == order.index("sol-add") + 1
 
@@ -342,13 +375,15 @@ def test_odd_notebooks_become_statuses_without_running(tmp_path):
     nbformat.write(reference_notebook(), ref / NAME)
     garbage = tmp_path / "garbage"
     garbage.mkdir()
-    (garbage / NAME).write_text(json.dumps({"cells": ["not a cell"], "metadata": {},
-                                            "nbformat": 4, "nbformat_minor": 5}))
+    (garbage / NAME).write_text(
+        json.dumps({"cells": ["not a cell"], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
     unrelated = tmp_path / "unrelated"
     unrelated.mkdir()
     nbformat.write(v4.new_notebook(cells=[_code("print(1)", "otra")]), unrelated / NAME)
-    results = grade_submissions([garbage, unrelated, tmp_path / "does-not-exist"], ref,
-                                GradeOptions(network="none"))
+    results = grade_submissions(
+        [garbage, unrelated, tmp_path / "does-not-exist"], ref, GradeOptions(network="none")
+    )
     assert [r.notebooks[0].status for r in results] == ["invalid", "missing", "missing"]
     assert [c.status for c in results[1].notebooks[0].checks] == ["missing", "missing"]
     assert not any(r.graded for r in results)

@@ -45,22 +45,40 @@ def test_untouched_notebook_passes_and_wrong_answer_fails(kernel):
     assert isinstance(error, AssertionError) and str(error) == "x[0] debe valer 5"
 
 
-@pytest.mark.parametrize("tamper, check, sign", [
-    ("import numpy as np\nnp.allclose = lambda *a, **k: True", "assert np.allclose(x, 3)",
-     "numpy.allclose was re-bound"),
-    ("import numpy\nnumpy.testing.assert_allclose = lambda *a, **k: None",
-     "import numpy\nnumpy.testing.assert_allclose(x, 3)", "numpy.testing.assert_allclose was re-bound"),
-    ("import math\nmath.isclose = lambda *a, **k: True", "assert math.isclose(1, 2)",
-     "math.isclose was re-bound"),
-    ("len = lambda obj: 3", "assert len(x) == 3", "the builtin 'len' is shadowed"),
-    ("def isinstance(*a):\n    return True", "assert isinstance(x, str)", "'isinstance' is shadowed"),
-    ("class AssertionError(Exception):\n    pass", "try:\n    assert x == 1\nexcept AssertionError:\n"
-     "    raise", "'AssertionError' is shadowed"),
-    ("import builtins\nbuiltins.abs = lambda v: 0", "assert abs(-1) == 0", "builtins.abs was re-bound"),
-    ("class FakeNumpy:\n    allclose = staticmethod(lambda *a, **k: True)\nnp = FakeNumpy()",
-     "assert np.allclose(x, 3)", "'np' is not the numpy module"),
-    ("import sys\nsys.modules.pop('__coursework_guard__')", "assert x == 1", "guard module was removed"),
-])
+@pytest.mark.parametrize(
+    "tamper, check, sign",
+    [
+        (
+            "import numpy as np\nnp.allclose = lambda *a, **k: True",
+            "assert np.allclose(x, 3)",
+            "numpy.allclose was re-bound",
+        ),
+        (
+            "import numpy\nnumpy.testing.assert_allclose = lambda *a, **k: None",
+            "import numpy\nnumpy.testing.assert_allclose(x, 3)",
+            "numpy.testing.assert_allclose was re-bound",
+        ),
+        (
+            "import math\nmath.isclose = lambda *a, **k: True",
+            "assert math.isclose(1, 2)",
+            "math.isclose was re-bound",
+        ),
+        ("len = lambda obj: 3", "assert len(x) == 3", "the builtin 'len' is shadowed"),
+        ("def isinstance(*a):\n    return True", "assert isinstance(x, str)", "'isinstance' is shadowed"),
+        (
+            "class AssertionError(Exception):\n    pass",
+            "try:\n    assert x == 1\nexcept AssertionError:\n    raise",
+            "'AssertionError' is shadowed",
+        ),
+        ("import builtins\nbuiltins.abs = lambda v: 0", "assert abs(-1) == 0", "builtins.abs was re-bound"),
+        (
+            "class FakeNumpy:\n    allclose = staticmethod(lambda *a, **k: True)\nnp = FakeNumpy()",
+            "assert np.allclose(x, 3)",
+            "'np' is not the numpy module",
+        ),
+        ("import sys\nsys.modules.pop('__coursework_guard__')", "assert x == 1", "guard module was removed"),
+    ],
+)
 def test_tampering_is_reported_not_passed(kernel, tamper, check, sign):
     exec("import numpy as np\nx = np.array([1.0, 2.0])", kernel)
     exec(tamper, kernel)
@@ -97,8 +115,9 @@ def test_rebinding_in_modules_is_reported_whatever_the_check_uses(kernel):
 def test_guard_is_inserted_first_and_on_check_cells_only():
     import nbformat.v4 as v4
 
-    nb = v4.new_notebook(cells=[v4.new_code_cell("x = 1", id="sol"),
-                                v4.new_code_cell("assert x == 1", id="check-x")])
+    nb = v4.new_notebook(
+        cells=[v4.new_code_cell("x = 1", id="sol"), v4.new_code_cell("assert x == 1", id="check-x")]
+    )
     add_tamper_guard(nb, ["check-x"])
     assert [c.id for c in nb.cells] == ["coursework-grader-guard", "sol", "check-x"]
     assert nb.cells[1].source == "x = 1"

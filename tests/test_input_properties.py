@@ -22,8 +22,12 @@ from coursework.models.text_input import make_vectorizer, predict_texts, text_cl
 from coursework.models.translator import build_seq2seq_translator  # noqa: E402
 
 EXAMPLES = 100
-BOUNDED = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+BOUNDED = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 WORDS = ["canción", "qué", "niño", "uno", "dos", "hola", "película", "buena", "mala", "¿", "?"]
 
@@ -33,15 +37,24 @@ def nfd(text: str) -> str:
 
 
 ANY_CHAR = st.characters(exclude_categories=())  # surrogates (Cs) and controls (Cc) included
-ODD_CHAR = st.one_of(st.characters(categories=["Cs"]), st.characters(categories=["Cc", "Cf", "Zl", "Zp"]),
-                     st.sampled_from(["\u0301", "\u0303", "\ufeff", "\x00"]))
-PIECE = st.one_of(st.sampled_from(WORDS), st.sampled_from([nfd(w) for w in WORDS]),
-                  st.text(alphabet=st.one_of(ANY_CHAR, ODD_CHAR), max_size=6))
+ODD_CHAR = st.one_of(
+    st.characters(categories=["Cs"]),
+    st.characters(categories=["Cc", "Cf", "Zl", "Zp"]),
+    st.sampled_from(["\u0301", "\u0303", "\ufeff", "\x00"]),
+)
+PIECE = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from([nfd(w) for w in WORDS]),
+    st.text(alphabet=st.one_of(ANY_CHAR, ODD_CHAR), max_size=6),
+)
 TEXTS = st.one_of(
     st.text(alphabet=ANY_CHAR, max_size=40),
     st.lists(PIECE, max_size=10).map(" ".join),
-    st.builds(lambda piece, n: piece * n, st.sampled_from(["hola ", "a", "\u0301", "\ud800", "\x00 "]),
-              st.integers(1_000, 20_000)),
+    st.builds(
+        lambda piece, n: piece * n,
+        st.sampled_from(["hola ", "a", "\u0301", "\ud800", "\x00 "]),
+        st.integers(1_000, 20_000),
+    ),
 )
 NOT_TEXT = st.one_of(st.none(), st.integers(), st.floats(), st.binary(max_size=8), st.booleans())
 ITEM = st.one_of(TEXTS, TEXTS, NOT_TEXT)
@@ -60,9 +73,15 @@ def named_or_value(call, *args, **kwargs):
 @pytest.fixture(scope="module")
 def translator():
     keras.utils.set_random_seed(0)
-    model = build_seq2seq_translator(["", "[UNK]", *WORDS], ["", "[UNK]", "[START]", "[END]", "one", "two"],
-                                     max_source_length=6, max_target_length=3, embedding_dim=4, units=4,
-                                     name="seq2seq_chatbot")
+    model = build_seq2seq_translator(
+        ["", "[UNK]", *WORDS],
+        ["", "[UNK]", "[START]", "[END]", "one", "two"],
+        max_source_length=6,
+        max_target_length=3,
+        embedding_dim=4,
+        units=4,
+        name="seq2seq_chatbot",
+    )
     return Seq2SeqTranslator(model)
 
 
@@ -82,9 +101,13 @@ def word_stepper():
 def sentiment():
     keras.utils.set_random_seed(0)
     vectorizer = make_vectorizer(["canción buena", "película mala", "niño qué"], sequence_length=8)
-    body = keras.Sequential([keras.layers.Embedding(vectorizer.vocabulary_size(), 4),
-                             keras.layers.GlobalAveragePooling1D(),
-                             keras.layers.Dense(1, activation="sigmoid")])
+    body = keras.Sequential(
+        [
+            keras.layers.Embedding(vectorizer.vocabulary_size(), 4),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     return text_classifier(vectorizer, body)
 
 

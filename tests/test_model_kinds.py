@@ -19,20 +19,28 @@ TARGET = ["", "[UNK]", "[START]", "[END]", "one", "two"]
 
 def _sentiment():
     vectorizer = make_vectorizer(["good film", "bad film"], sequence_length=4)
-    body = keras.Sequential([keras.layers.Embedding(5, 2), keras.layers.GlobalAveragePooling1D(),
-                             keras.layers.Dense(1, activation="sigmoid")])
+    body = keras.Sequential(
+        [
+            keras.layers.Embedding(5, 2),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     return text_classifier(vectorizer, body, name="sentiment_text")
 
 
 BUILDERS = {
-    "translator": lambda: build_seq2seq_translator(SOURCE, TARGET, 4, 5, embedding_dim=4, units=4,
-                                                   name="number_translator"),
-    "seq2seq-bot": lambda: build_seq2seq_translator(SOURCE, TARGET, 4, 5, embedding_dim=4, units=4,
-                                                    attention=None, name="seq2seq_chatbot"),
+    "translator": lambda: build_seq2seq_translator(
+        SOURCE, TARGET, 4, 5, embedding_dim=4, units=4, name="number_translator"
+    ),
+    "seq2seq-bot": lambda: build_seq2seq_translator(
+        SOURCE, TARGET, 4, 5, embedding_dim=4, units=4, attention=None, name="seq2seq_chatbot"
+    ),
     "language-model": lambda: build_char_generator(vocabulary=list("ab "), window=None, units=4),
     "sentiment-classifier": _sentiment,
-    "intent-bot": lambda: keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")],
-                                           name="intent_classifier"),
+    "intent-bot": lambda: keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(2, activation="softmax")], name="intent_classifier"
+    ),
 }
 
 
@@ -59,16 +67,20 @@ def test_each_saved_model_is_named_by_its_kind(saved):
 
 def test_require_kind_names_what_it_found_and_what_was_needed(saved):
     assert require_kind(saved["translator"], ("translator",), "translate") == "translator"
-    with pytest.raises(ValueError, match="is a sentiment classifier; `chat` needs an intent bot or a "
-                                         "seq2seq bot"):
+    with pytest.raises(
+        ValueError, match="is a sentiment classifier; `chat` needs an intent bot or a seq2seq bot"
+    ):
         require_kind(saved["sentiment-classifier"], ("intent-bot", "seq2seq-bot"), "chat")
 
 
-@pytest.mark.parametrize("kind, expected", [
-    ("translator", "is a seq2seq translator; `chat` needs an intent bot or a seq2seq bot"),
-    ("sentiment-classifier", "is a sentiment classifier; `chat` needs"),
-    ("language-model", "is a language model; `chat` needs"),
-])
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        ("translator", "is a seq2seq translator; `chat` needs an intent bot or a seq2seq bot"),
+        ("sentiment-classifier", "is a sentiment classifier; `chat` needs"),
+        ("language-model", "is a language model; `chat` needs"),
+    ],
+)
 def test_chat_refuses_models_of_another_kind(saved, capsys, kind, expected):
     assert main(["chat", "--bot", str(saved[kind]), "--once", "hola"]) == 1
     err = capsys.readouterr().err
@@ -86,8 +98,22 @@ def test_translate_and_generate_refuse_models_of_another_kind(saved, capsys):
 def test_the_right_kind_still_works_through_the_cli(saved, capsys):
     assert main(["translate", "--model", str(saved["translator"]), "uno dos"]) == 0
     assert capsys.readouterr().out.count("\n") == 1  # one translation (untrained: maybe empty)
-    assert main(["generate", "--model", str(saved["language-model"]), "--prompt", "ab", "--length", "3",
-                 "--seed", "1"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--model",
+                str(saved["language-model"]),
+                "--prompt",
+                "ab",
+                "--length",
+                "3",
+                "--seed",
+                "1",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.startswith("ab")
     assert main(["chat", "--bot", str(saved["seq2seq-bot"]), "--once", "uno"]) == 0
 
@@ -109,16 +135,23 @@ def _bad_paths(tmp_path):
     text.write_text("no soy un modelo")
     empty = tmp_path / "vacio.keras"
     empty.write_bytes(b"")
-    return [(tmp_path / "missing.keras", "not found"), (folder, "is a folder"),
-            (text, "is not a .keras model (not a zip archive)"),
-            (empty, "is not a .keras model (the file is empty)")]
+    return [
+        (tmp_path / "missing.keras", "not found"),
+        (folder, "is a folder"),
+        (text, "is not a .keras model (not a zip archive)"),
+        (empty, "is not a .keras model (the file is empty)"),
+    ]
 
 
-@pytest.mark.parametrize("command", [
-    lambda p: ["generate", "--model", p, "--prompt", "hola"],
-    lambda p: ["translate", "--model", p, "uno"],
-    lambda p: ["chat", "--bot", p, "--once", "hola"],
-], ids=["generate", "translate", "chat"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda p: ["generate", "--model", p, "--prompt", "hola"],
+        lambda p: ["translate", "--model", p, "uno"],
+        lambda p: ["chat", "--bot", p, "--once", "hola"],
+    ],
+    ids=["generate", "translate", "chat"],
+)
 def test_missing_folder_and_non_model_are_told_apart(tmp_path, capsys, command):
     for path, expected in _bad_paths(tmp_path):
         assert main(command(str(path))) == 1

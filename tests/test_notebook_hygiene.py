@@ -25,27 +25,27 @@ PENDING = {
     ("04a_generador_caracteres.ipynb", "stderr"): "TensorFlow/absl start-up lines in the first code cell",
     ("04a_generador_caracteres.ipynb", "startup"): "oneDNN / cudart_stub / absl banner lines",
     ("04a_generador_caracteres.ipynb", "warnings"): "absl's 'WARNING: All log messages before "
-                                                    "absl::InitializeLog()' banner",
+    "absl::InitializeLog()' banner",
     ("04b_proxima_palabra.ipynb", "stderr"): "TensorFlow/absl start-up lines in the first code cell",
     ("04b_proxima_palabra.ipynb", "startup"): "oneDNN / cudart_stub / absl banner lines",
     ("04b_proxima_palabra.ipynb", "warnings"): "absl's 'WARNING: All log messages before "
-                                               "absl::InitializeLog()' banner",
+    "absl::InitializeLog()' banner",
     ("07a_atencion_desde_cero.ipynb", "stderr"): "TqdmWarning 'IProgress not found' (tqdm.auto without "
-                                                 "ipywidgets)",
+    "ipywidgets)",
     ("07a_atencion_desde_cero.ipynb", "warnings"): "the same TqdmWarning",
     ("07a_atencion_desde_cero.ipynb", "paths"): "the TqdmWarning names the virtual environment's "
-                                                "site-packages",
+    "site-packages",
     ("07a_atencion_desde_cero.ipynb", "ansi"): "a printed Keras exception message keeps Keras' bold "
-                                               "ANSI codes (print a Spanish message instead)",
+    "ANSI codes (print a Spanish message instead)",
     ("07b_clasificadores_atencion.ipynb", "stderr"): "UserWarnings of the recipe (texts longer than "
-                                                     "the sequence length)",
+    "the sequence length)",
     ("07b_clasificadores_atencion.ipynb", "warnings"): "the same UserWarnings",
     ("07b_clasificadores_atencion.ipynb", "paths"): "the UserWarnings name the package's source path",
     ("07b_clasificadores_atencion.ipynb", "ansi"): "Keras verbose=1 progress bars (about 2,000 "
-                                                   "outputs of backspaces and ANSI codes)",
+    "outputs of backspaces and ANSI codes)",
     ("07b_clasificadores_atencion.ipynb", "size"): "1.3 MB, mostly those progress bars",
     ("07c_bert.ipynb", "stderr"): "TqdmWarning 'IProgress not found' and a UserWarning of "
-                                  "coursework.models.bert (texts longer than 64 tokens)",
+    "coursework.models.bert (texts longer than 64 tokens)",
     ("07c_bert.ipynb", "warnings"): "the same two warnings",
     ("07c_bert.ipynb", "paths"): "the warnings and a printed MiniLM preset folder inside site-packages",
     ("07c_bert.ipynb", "ansi"): "Keras verbose=1 progress bars of the fine-tuning epochs",
@@ -57,12 +57,16 @@ _CONTROL = re.compile(r"[\x1b\x08]|\r(?!\n)")
 _STARTUP = re.compile(
     r"absl::InitializeLog|^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\]|oneDNN custom operations"
     r"|cuda drivers|cuInit|cpu_feature_guard|This TensorFlow binary is optimized"
-    r"|^(?:WARNING|INFO|ERROR):(?:absl|tensorflow):", re.MULTILINE)
+    r"|^(?:WARNING|INFO|ERROR):(?:absl|tensorflow):",
+    re.MULTILINE,
+)
 _WARNING = re.compile(r"\b\w*Warning\b|\bWARNING\b")
 _MACHINE_PATH = re.compile(
     r"/root/|/home/|/Users/|/tmp/|/var/folders/|site-packages|dist-packages|\.venv\b|[A-Z]:\\\\Users"
     r"|(?<![\w:/.])/(?:[\w.-]+/)+[\w.-]+\.py\b"  # any absolute path to a Python file
-    + "|" + re.escape(str(ROOT)))
+    + "|"
+    + re.escape(str(ROOT))
+)
 
 
 def texts(output):
@@ -72,8 +76,11 @@ def texts(output):
     if output["output_type"] == "error":
         return [("error", "\n".join(output.get("traceback", [])))]
     data = output.get("data", {})
-    return [(mime, "".join(value) if isinstance(value, list) else str(value))
-            for mime, value in data.items() if mime.startswith("text/")]
+    return [
+        (mime, "".join(value) if isinstance(value, list) else str(value))
+        for mime, value in data.items()
+        if mime.startswith("text/")
+    ]
 
 
 def outputs(notebook):
@@ -103,10 +110,16 @@ def _not_rendered(output, kind):
 
 
 CHECKS = {
-    "stderr": lambda nb: [f"cell {n}: {''.join(o['text'])[:80]!r}" for n, o in outputs(nb)
-                          if o["output_type"] == "stream" and o["name"] == "stderr"],
-    "errors": lambda nb: [f"cell {n}: {o.get('ename')}: {o.get('evalue', '')[:80]}"
-                          for n, o in outputs(nb) if o["output_type"] == "error"],
+    "stderr": lambda nb: [
+        f"cell {n}: {''.join(o['text'])[:80]!r}"
+        for n, o in outputs(nb)
+        if o["output_type"] == "stream" and o["name"] == "stderr"
+    ],
+    "errors": lambda nb: [
+        f"cell {n}: {o.get('ename')}: {o.get('evalue', '')[:80]}"
+        for n, o in outputs(nb)
+        if o["output_type"] == "error"
+    ],
     "ansi": lambda nb: _matches(nb, _CONTROL, skip=_not_rendered),
     "startup": lambda nb: _matches(nb, _STARTUP),
     "warnings": lambda nb: _matches(nb, _WARNING, skip=lambda o, kind: kind == "error"),
@@ -128,16 +141,22 @@ def test_committed_notebook_is_clean(notebook, check):
     problems = CHECKS[check](notebook)
     reason = PENDING.get((notebook.name, check))
     if reason is not None:
-        assert problems, (f"{notebook.name} now passes {check!r}: delete its PENDING entry "
-                          f"({reason!r}) from {__file__}")
+        assert problems, (
+            f"{notebook.name} now passes {check!r}: delete its PENDING entry ({reason!r}) from {__file__}"
+        )
     else:
         assert not problems, f"{notebook.name} fails {check!r}:\n" + "\n".join(problems)
 
 
 def test_checks_catch_what_they_are_for(tmp_path):
     def nb_with(*outs, padding=0):
-        cell = {"cell_type": "code", "source": "", "metadata": {}, "outputs": list(outs),
-                "execution_count": 1}
+        cell = {
+            "cell_type": "code",
+            "source": "",
+            "metadata": {},
+            "outputs": list(outs),
+            "execution_count": 1,
+        }
         nb = {"cells": [cell], "metadata": {"pad": "x" * padding}, "nbformat": 4, "nbformat_minor": 5}
         path = tmp_path / "case.ipynb"
         path.write_text(json.dumps(nb), encoding="utf-8")
@@ -146,8 +165,11 @@ def test_checks_catch_what_they_are_for(tmp_path):
     def stream(text, name="stdout"):
         return {"output_type": "stream", "name": name, "text": text}
 
-    summary = {"output_type": "display_data", "metadata": {},
-               "data": {"text/plain": "\x1b[1mModel\x1b[0m", "text/html": "<pre>Model</pre>"}}
+    summary = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"text/plain": "\x1b[1mModel\x1b[0m", "text/html": "<pre>Model</pre>"},
+    }
     cases = {
         "stderr": stream("hola\n", name="stderr"),
         "errors": {"output_type": "error", "ename": "ValueError", "evalue": "x", "traceback": []},

@@ -25,13 +25,13 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: notebook → the numbers of its prose that no output shows. Only ever shrinks.
 PENDING = {
     "04a_generador_caracteres.ipynb": "'1,55 millones de caracteres' (corpus size) and 'generá 300 "
-                                      "caracteres' (desafío) are not printed",
+    "caracteres' (desafío) are not printed",
     "04b_proxima_palabra.ipynb": "'unas 250 mil palabras' (corpus size) is not printed",
     "05a_sentimiento_lstm.ipynb": "'12.808 fragmentos' (dataset size) is not printed",
     "06a_suma_seq2seq.ipynb": "'lotes de 32' (the seed's batch size) is not printed",
     "06c_chatbot.ipynb": "'684 pares en español' and 'GloVe 6B de 50 dimensiones' are not printed",
     "07c_bert.ipynb": "'80 %' of BERT's masking recipe and 'las primeras 200 críticas' (semantic "
-                      "search) are not printed",
+    "search) are not printed",
     "08a_deploy.ipynb": "'50 pedidos' of the latency measurement is not printed",
 }
 
@@ -46,8 +46,13 @@ ALLOWED = [
     r"\b(?:Python|Keras|TensorFlow|KerasHub)\s+\d+(?:\.\d+)+",  # library versions
 ]
 _NOT_PROSE = [
-    (r"```.*?```", " "), (r"`[^`\n]*`", " "), (r"\$\$.*?\$\$", " "), (r"\$[^$\n]*\$", " "),
-    (r"!?\[([^\]]*)\]\([^)]*\)", r"\1"), (r"<[^>]+>", " "), (r"https?://\S+", " "),
+    (r"```.*?```", " "),
+    (r"`[^`\n]*`", " "),
+    (r"\$\$.*?\$\$", " "),
+    (r"\$[^$\n]*\$", " "),
+    (r"!?\[([^\]]*)\]\([^)]*\)", r"\1"),
+    (r"<[^>]+>", " "),
+    (r"https?://\S+", " "),
     (r'"[^"\n]{1,40}"|“[^”\n]{1,40}”|«[^»\n]{1,40}»', " "),  # short quoted examples: "1.500"
 ]
 _SEPARATOR = r"[.,\u00a0\u202f ]"
@@ -107,7 +112,7 @@ class OutputNumbers:
         ``scale`` is 1,000 for "250 mil", 1,000,000 for "22,7 millones": the rounding of a count.
         """
         for value, places in readings(token):
-            tolerance = 0.5 * 10 ** -places * scale + 1e-9
+            tolerance = 0.5 * 10**-places * scale + 1e-9
             value *= scale
             if percent:
                 pool = self.percents
@@ -145,7 +150,7 @@ def unprinted_numbers(nb) -> list[str]:
             percent = bool(_PERCENT.match(text, match.end()))
             scale = _SCALE.match(text, match.end())
             if not numbers.show(match.group(0), percent, SCALES[scale.group(1)] if scale else 1):
-                context = text[max(0, match.start() - 30):match.end() + 15].replace("\n", " ")
+                context = text[max(0, match.start() - 30) : match.end() + 15].replace("\n", " ")
                 missing.append(f"cell {number}: {match.group(0)}{' %' if percent else ''} in '…{context}…'")
     return missing
 
@@ -154,12 +159,15 @@ def unprinted_numbers(nb) -> list[str]:
 def test_numbers_in_prose_come_from_the_run(notebook):
     missing = unprinted_numbers(json.loads(notebook.read_text(encoding="utf-8")))
     if notebook.name in PENDING:
-        assert missing, (f"{notebook.name} now passes: delete its PENDING entry "
-                         f"({PENDING[notebook.name]!r}) from {__file__}")
+        assert missing, (
+            f"{notebook.name} now passes: delete its PENDING entry "
+            f"({PENDING[notebook.name]!r}) from {__file__}"
+        )
     else:
-        assert not missing, (f"{notebook.name}: numbers in markdown that no output shows (print them, "
-                             "render the conclusion from the values, or fix the prose):\n"
-                             + "\n".join(missing))
+        assert not missing, (
+            f"{notebook.name}: numbers in markdown that no output shows (print them, "
+            "render the conclusion from the values, or fix the prose):\n" + "\n".join(missing)
+        )
 
 
 def test_pending_entries_name_real_notebooks():
@@ -168,31 +176,43 @@ def test_pending_entries_name_real_notebooks():
 
 def _nb(markdown, *printed):
     outputs = [{"output_type": "stream", "name": "stdout", "text": text} for text in printed]
-    return {"cells": [{"cell_type": "markdown", "source": markdown, "metadata": {}},
-                      {"cell_type": "code", "source": "", "metadata": {}, "outputs": outputs}]}
+    return {
+        "cells": [
+            {"cell_type": "markdown", "source": markdown, "metadata": {}},
+            {"cell_type": "code", "source": "", "metadata": {}, "outputs": outputs},
+        ]
+    }
 
 
-@pytest.mark.parametrize("markdown, printed", [
-    ("Usamos 12.808 fragmentos.", "n_train: 12,808"),
-    ("Usamos 12 808 fragmentos.", "12808 textos"),
-    ("La exactitud es 83,6 %.", "accuracy: 0.836232980332829"),
-    ("La exactitud es 21,45 %.", "exact match 21.45 %"),
-    ("La pérdida baja a 0,52.", "val_loss: 0.5213"),
-    ("MiniLM tiene 22,7 millones de parámetros y el corpus 250 mil palabras.",
-     "parámetros: 22,713,601; palabras: 250,394"),
-    ("## 3. Datos\nClase 7 (Vaswani et al., 2017), en 2 núcleos, con `epochs=30` y $d_k = 64$.", "nada"),
-    ("Se tapa el 15 % de las piezas; [ver](https://x.org/a/12345) con Keras 3.15.", "nada"),
-])
+@pytest.mark.parametrize(
+    "markdown, printed",
+    [
+        ("Usamos 12.808 fragmentos.", "n_train: 12,808"),
+        ("Usamos 12 808 fragmentos.", "12808 textos"),
+        ("La exactitud es 83,6 %.", "accuracy: 0.836232980332829"),
+        ("La exactitud es 21,45 %.", "exact match 21.45 %"),
+        ("La pérdida baja a 0,52.", "val_loss: 0.5213"),
+        (
+            "MiniLM tiene 22,7 millones de parámetros y el corpus 250 mil palabras.",
+            "parámetros: 22,713,601; palabras: 250,394",
+        ),
+        ("## 3. Datos\nClase 7 (Vaswani et al., 2017), en 2 núcleos, con `epochs=30` y $d_k = 64$.", "nada"),
+        ("Se tapa el 15 % de las piezas; [ver](https://x.org/a/12345) con Keras 3.15.", "nada"),
+    ],
+)
 def test_numbers_that_the_outputs_show_pass(markdown, printed):
     assert unprinted_numbers(_nb(markdown, printed)) == []
 
 
-@pytest.mark.parametrize("markdown, printed", [
-    ("La exactitud es ~30 %.", "exact match: 21.45 %"),
-    ("Se equivoca en 6 sumas.", "errores: 7"),
-    ("La exactitud es 83 %.", "accuracy: 0.836"),  # 83.6 % rounds to 84 %
-    ("Entrenamos 30 épocas.", "Epoch 3/3"),
-    ("Con 250 mil palabras.", "palabras: 251,000"),
-])
+@pytest.mark.parametrize(
+    "markdown, printed",
+    [
+        ("La exactitud es ~30 %.", "exact match: 21.45 %"),
+        ("Se equivoca en 6 sumas.", "errores: 7"),
+        ("La exactitud es 83 %.", "accuracy: 0.836"),  # 83.6 % rounds to 84 %
+        ("Entrenamos 30 épocas.", "Epoch 3/3"),
+        ("Con 250 mil palabras.", "palabras: 251,000"),
+    ],
+)
 def test_numbers_that_no_output_shows_fail(markdown, printed):
     assert len(unprinted_numbers(_nb(markdown, printed))) == 1

@@ -11,11 +11,23 @@ from coursework.grading.portfolio import TEMPLATE, render_portfolio, summarize_n
 
 
 def _results_notebook(path):
-    nb = v4.new_notebook(cells=[
-        v4.new_markdown_cell("# Clase 6 · Suma con seq2seq", id="t"),
-        v4.new_code_cell("print(...)", id="log", execution_count=1, outputs=[v4.new_output(
-            "stream", name="stdout", text="Epoch 3/3 - exact match: 0.10\nexact match (prueba): 97.5%\n")]),
-    ])
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Clase 6 · Suma con seq2seq", id="t"),
+            v4.new_code_cell(
+                "print(...)",
+                id="log",
+                execution_count=1,
+                outputs=[
+                    v4.new_output(
+                        "stream",
+                        name="stdout",
+                        text="Epoch 3/3 - exact match: 0.10\nexact match (prueba): 97.5%\n",
+                    )
+                ],
+            ),
+        ]
+    )
     nbformat.write(nb, path)
     return path
 
@@ -23,8 +35,9 @@ def _results_notebook(path):
 def test_headline_metric_is_given_by_the_caller(tmp_path):
     path = _results_notebook(tmp_path / "06a_suma.ipynb")
     assert summarize_notebook(path).headline == ""
-    assert summarize_notebook(path, {"06a_suma.ipynb": "exact_match"}).headline == \
-        "exact match (prueba): 97.5%"
+    assert (
+        summarize_notebook(path, {"06a_suma.ipynb": "exact_match"}).headline == "exact match (prueba): 97.5%"
+    )
     text = render_portfolio([path], metrics={"06a_suma.ipynb": "exact_match"})
     assert "- **Resultado principal:** exact match (prueba): 97.5%" in text
 
@@ -40,8 +53,10 @@ def test_template_is_package_data_found_without_the_repository_layout():
 
 
 def test_portfolio_does_not_import_the_recipes():
-    code = ("import sys, coursework.grading.portfolio; "
-            "print(sorted(m for m in sys.modules if m.startswith('coursework.recipes')))")
+    code = (
+        "import sys, coursework.grading.portfolio; "
+        "print(sorted(m for m in sys.modules if m.startswith('coursework.recipes')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

@@ -31,11 +31,14 @@ def test_tokenize_drops_spanish_marks_and_emojis_unless_kept():
     assert "😀" in tokenize("hola 😀", keep_punctuation=True)
 
 
-@pytest.mark.parametrize("mode, expected", [
-    ("keep", "Pagué 1.500 pesos y 3,5 kg en 2024"),
-    ("remove", "Pagué  pesos y  kg en "),
-    ("token", f"Pagué {NUMBER_TOKEN} pesos y {NUMBER_TOKEN} kg en {NUMBER_TOKEN}"),
-])
+@pytest.mark.parametrize(
+    "mode, expected",
+    [
+        ("keep", "Pagué 1.500 pesos y 3,5 kg en 2024"),
+        ("remove", "Pagué  pesos y  kg en "),
+        ("token", f"Pagué {NUMBER_TOKEN} pesos y {NUMBER_TOKEN} kg en {NUMBER_TOKEN}"),
+    ],
+)
 def test_numbers_kept_removed_or_replaced(mode, expected):
     assert handle_numbers("Pagué 1.500 pesos y 3,5 kg en 2024", mode) == expected
 
@@ -97,8 +100,10 @@ def test_long_text_is_processed():
 
 
 def test_digits_inside_words_are_part_of_the_word():
-    assert handle_numbers("mp3 covid19 #Elecciones2023 a las 8:30") == \
-        f"mp3 covid19 #Elecciones2023 a las {NUMBER_TOKEN}:{NUMBER_TOKEN}"
+    assert (
+        handle_numbers("mp3 covid19 #Elecciones2023 a las 8:30")
+        == f"mp3 covid19 #Elecciones2023 a las {NUMBER_TOKEN}:{NUMBER_TOKEN}"
+    )
 
 
 def test_lemmas_are_dictionary_forms_from_the_offline_table():
@@ -110,8 +115,13 @@ def test_lemmas_are_dictionary_forms_from_the_offline_table():
 
 
 def test_pipeline_with_lemmas_lemmatises_before_stripping_accents():
-    assert preprocess("Los niños comían 3 manzanas y corrió", stemming=False, lemmas=True) == \
-        ["niño", "comer", "<num>", "manzana", "correr"]
+    assert preprocess("Los niños comían 3 manzanas y corrió", stemming=False, lemmas=True) == [
+        "niño",
+        "comer",
+        "<num>",
+        "manzana",
+        "correr",
+    ]
     assert preprocess("Las canciones", stemming=False, lemmas=True) == ["cancion"]
     assert preprocess("Las canciones", stemming=False, lemmas=True, accents=True) == ["canción"]
     steps = [name for name, _ in pipeline_steps("Las canciones", stemming=False, lemmas=True)]

@@ -8,8 +8,9 @@ import sys
 from coursework.quiet import filtered_stderr_fd, is_startup_line
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TENSORFLOW_NOISE = re.compile(r"absl|oneDNN|cuda|cuInit|tensorflow|^[IWEF]\d{4} ",
-                              re.IGNORECASE | re.MULTILINE)
+TENSORFLOW_NOISE = re.compile(
+    r"absl|oneDNN|cuda|cuInit|tensorflow|^[IWEF]\d{4} ", re.IGNORECASE | re.MULTILINE
+)
 
 STARTUP = [
     "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
@@ -29,8 +30,9 @@ KEPT = [
 def run(*args, timeout=300):
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # as a user's shell
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=ROOT, env=env)
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env
+    )
 
 
 def test_startup_lines_are_recognised_and_everything_else_is_kept():
@@ -53,18 +55,22 @@ def test_cli_without_tensorflow_keeps_stderr_empty():
 def test_cli_command_that_loads_tensorflow_prints_only_its_own_error():
     # `python -m coursework generate --model missing-model.keras …`, reporting afterwards whether
     # TensorFlow was loaded (it is: the command loads Keras before it looks for the file).
-    code = ("import runpy, sys\n"
-            "sys.argv = ['coursework', 'generate', '--model', 'missing-model.keras', '--prompt', 'hola']\n"
-            "try:\n    runpy.run_module('coursework', run_name='__main__', alter_sys=True)\n"
-            "except SystemExit as exit:\n    print('tensorflow' in sys.modules, exit.code)\n")
+    code = (
+        "import runpy, sys\n"
+        "sys.argv = ['coursework', 'generate', '--model', 'missing-model.keras', '--prompt', 'hola']\n"
+        "try:\n    runpy.run_module('coursework', run_name='__main__', alter_sys=True)\n"
+        "except SystemExit as exit:\n    print('tensorflow' in sys.modules, exit.code)\n"
+    )
     result = run("-c", code)
     assert result.stdout.split() == ["True", "1"], result.stderr
     assert result.stderr.splitlines() == ["error: Model file 'missing-model.keras' not found."]
 
 
 def test_benchmark_bootstrap_silences_tensorflow_startup():
-    code = ("import sys; sys.path.insert(0, 'benchmarks'); import _bootstrap; import tensorflow as tf; "
-            "print(int(tf.constant(2) + 1))")
+    code = (
+        "import sys; sys.path.insert(0, 'benchmarks'); import _bootstrap; import tensorflow as tf; "
+        "print(int(tf.constant(2) + 1))"
+    )
     result = run("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "3"

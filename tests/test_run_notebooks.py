@@ -13,19 +13,27 @@ import pytest
 from coursework.notebooks import read_timings, record_timing, run_notebooks
 
 NOISY = [
-    ("import sys\nimport warnings\n"
-     "print('a stdout line')\n"
-     "print('a stderr line', file=sys.stderr)\n"
-     "warnings.warn('a warning')", "noise"),
-    ("import numpy as np\nimport tensorflow as tf\nimport keras\n"
-     "from coursework.progress import fit_verbose\n"
-     "keras.utils.set_random_seed(0)\n"
-     "model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])\n"
-     "model.compile(optimizer='sgd', loss='mse')", "model"),
-    ("history = model.fit(np.ones((64, 3)), np.zeros(64), epochs=2, batch_size=8,\n"
-     "                    verbose=fit_verbose())", "fit"),
-    ("from tqdm.auto import tqdm\n"
-     "total = sum(i for i in tqdm(range(1000)))\nprint(total)", "tqdm"),
+    (
+        "import sys\nimport warnings\n"
+        "print('a stdout line')\n"
+        "print('a stderr line', file=sys.stderr)\n"
+        "warnings.warn('a warning')",
+        "noise",
+    ),
+    (
+        "import numpy as np\nimport tensorflow as tf\nimport keras\n"
+        "from coursework.progress import fit_verbose\n"
+        "keras.utils.set_random_seed(0)\n"
+        "model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])\n"
+        "model.compile(optimizer='sgd', loss='mse')",
+        "model",
+    ),
+    (
+        "history = model.fit(np.ones((64, 3)), np.zeros(64), epochs=2, batch_size=8,\n"
+        "                    verbose=fit_verbose())",
+        "fit",
+    ),
+    ("from tqdm.auto import tqdm\ntotal = sum(i for i in tqdm(range(1000)))\nprint(total)", "tqdm"),
 ]
 
 
@@ -111,13 +119,29 @@ def test_invalid_timings_file_stops_before_running_anything(tmp_path):
 
 def test_command_line_runs_a_folder_and_records_timings_where_asked(tmp_path):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    nbformat.write(v4.new_notebook(cells=[v4.new_code_cell("print(6 * 7)", id="answer")]),
-                   tmp_path / "01z_hola.ipynb")
+    nbformat.write(
+        v4.new_notebook(cells=[v4.new_code_cell("print(6 * 7)", id="answer")]), tmp_path / "01z_hola.ipynb"
+    )
     timings = tmp_path / "timings.json"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run([sys.executable, "-m", "coursework", "run-notebooks", "--dir", str(tmp_path),
-                             "--profile", "ci", "--timings", str(timings)],
-                            capture_output=True, text=True, timeout=300, env=env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coursework",
+            "run-notebooks",
+            "--dir",
+            str(tmp_path),
+            "--profile",
+            "ci",
+            "--timings",
+            str(timings),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     assert "ok      01z_hola.ipynb" in result.stdout
     assert nbformat.read(tmp_path / "01z_hola.ipynb", as_version=4).cells[0].outputs[0].text == "42\n"

@@ -11,11 +11,17 @@ import pytest
 from coursework.datasets.sentiment import TextSplit
 from coursework.recipes import get_recipe
 from coursework.recipes import sentiment as recipe
-from coursework.recipes.sentiment import (VARIANTS, SentimentSettings, make_sentiment_vectorizer,
-                                          settings_for, train_variant)
+from coursework.recipes.sentiment import (
+    VARIANTS,
+    SentimentSettings,
+    make_sentiment_vectorizer,
+    settings_for,
+    train_variant,
+)
 
-TINY = SentimentSettings(limit=240, extra_glove_words=300, units=8, filters=8, epochs=1, batch_size=32,
-                         bucket_boundaries=(6, 12))
+TINY = SentimentSettings(
+    limit=240, extra_glove_words=300, units=8, filters=8, epochs=1, batch_size=32, bucket_boundaries=(6, 12)
+)
 
 GOOD = ["great", "moving", "brilliant", "funny", "beautiful", "superb", "wonderful", "excellent"]
 BAD = ["dull", "boring", "awful", "stupid", "tedious", "bland", "terrible", "mediocre"]
@@ -28,7 +34,8 @@ def _split(n, seed, words_good=GOOD, words_bad=BAD):
     for _ in range(n):
         label = int(rng.integers(2))
         words = list(rng.choice(FILLER, rng.integers(2, 8))) + list(
-            rng.choice(words_good if label else words_bad, 2))
+            rng.choice(words_good if label else words_bad, 2)
+        )
         rng.shuffle(words)
         texts.append(" ".join(words).capitalize() + ".")
         labels.append(label)
@@ -36,8 +43,13 @@ def _split(n, seed, words_good=GOOD, words_bad=BAD):
 
 
 def test_all_variants_are_registered_tasks():
-    names = {"lstm-sentiment", "glove-sentiment", "glove-finetuned-sentiment", "bilstm-sentiment",
-             "cnn-sentiment"}
+    names = {
+        "lstm-sentiment",
+        "glove-sentiment",
+        "glove-finetuned-sentiment",
+        "bilstm-sentiment",
+        "cnn-sentiment",
+    }
     assert set(VARIANTS) == names
     for name in names:
         task = get_recipe(name)
@@ -56,20 +68,22 @@ def test_glove_vocabulary_extension():
     extended = make_sentiment_vectorizer(texts, TINY, load_glove())
     base = [str(w) for w in plain.get_vocabulary()]
     words = [str(w) for w in extended.get_vocabulary()]
-    assert words[:len(base)] == base  # training words keep their ids
+    assert words[: len(base)] == base  # training words keep their ids
     assert len(words) == len(base) + TINY.extra_glove_words
-    assert len(set(words)) == len(words) and all(w.isalpha() for w in words[len(base):])
+    assert len(set(words)) == len(words) and all(w.isalpha() for w in words[len(base) :])
 
 
 def test_glove_variant_learns_words_it_never_saw_in_training():
     # Train on some sentiment words, test on others: only the pre-trained vectors can tell.
     from coursework.embeddings import load_glove
 
-    data = {"train": _split(300, 0, GOOD[:5], BAD[:5]), "validation": _split(60, 1, GOOD[:5], BAD[:5]),
-            "test": _split(200, 2, GOOD[5:], BAD[5:])}
+    data = {
+        "train": _split(300, 0, GOOD[:5], BAD[:5]),
+        "validation": _split(60, 1, GOOD[:5], BAD[:5]),
+        "test": _split(200, 2, GOOD[5:], BAD[5:]),
+    }
     settings = dataclasses.replace(TINY, epochs=6, learning_rate=1e-2, dropout=0.0, extra_glove_words=20_000)
-    run = train_variant("glove-sentiment", settings, seed=0, verbose=0, data=data,
-                        keyed_vectors=load_glove())
+    run = train_variant("glove-sentiment", settings, seed=0, verbose=0, data=data, keyed_vectors=load_glove())
     assert run.metrics["accuracy"] > 0.75, run.metrics  # chance: about 0.5
     assert run.coverage.coverage > 0.95
     assert run.metrics["trainable_params"] < run.metrics["params"]  # the embedding is frozen
@@ -104,6 +118,12 @@ def test_cli_train_save_and_fresh_process_reload(tmp_path, monkeypatch, capsys):
         assert p.shape == (2, 1) and ((0 <= p) & (p <= 1)).all(), p
         print("ok", p.ravel().tolist())
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        timeout=300,
+    )
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr[-2000:]

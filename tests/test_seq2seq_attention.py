@@ -19,10 +19,10 @@ def _np(x):
 
 
 def test_dot_equals_keras_attention_with_masks():
-    ours, w = LuongAttention("dot")(Q, V, query_mask=QUERY_MASK, value_mask=VALUE_MASK,
-                                    return_attention_scores=True)
-    ref, ref_w = keras.layers.Attention()([Q, V], mask=[QUERY_MASK, VALUE_MASK],
-                                          return_attention_scores=True)
+    ours, w = LuongAttention("dot")(
+        Q, V, query_mask=QUERY_MASK, value_mask=VALUE_MASK, return_attention_scores=True
+    )
+    ref, ref_w = keras.layers.Attention()([Q, V], mask=[QUERY_MASK, VALUE_MASK], return_attention_scores=True)
     np.testing.assert_allclose(_np(ours), _np(ref), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(_np(w), _np(ref_w), rtol=1e-5, atol=1e-6)
 
@@ -30,16 +30,17 @@ def test_dot_equals_keras_attention_with_masks():
 def test_general_is_dot_attention_on_projected_keys():
     layer = LuongAttention("general")
     ours, w = layer(Q, V, value_mask=VALUE_MASK, return_attention_scores=True)
-    kernel = _np(layer.kernel)                          # (dq, dk): score = q W kᵀ = q (k Wᵀ)ᵀ
-    ref, ref_w = keras.layers.Attention()([Q, V, V @ kernel.T], mask=[None, VALUE_MASK],
-                                          return_attention_scores=True)
+    kernel = _np(layer.kernel)  # (dq, dk): score = q W kᵀ = q (k Wᵀ)ᵀ
+    ref, ref_w = keras.layers.Attention()(
+        [Q, V, V @ kernel.T], mask=[None, VALUE_MASK], return_attention_scores=True
+    )
     np.testing.assert_allclose(_np(ours), _np(ref), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(_np(w), _np(ref_w), rtol=1e-5, atol=1e-5)
 
 
 def test_bahdanau_equals_keras_additive_attention_on_projections():
     layer = BahdanauAttention(units=6)
-    keys = RNG.normal(size=(2, 5, 3)).astype("float32")   # key of another size than the value
+    keys = RNG.normal(size=(2, 5, 3)).astype("float32")  # key of another size than the value
     ours, w = layer(Q, V, key=keys, value_mask=VALUE_MASK, return_attention_scores=True)
     reference = keras.layers.AdditiveAttention(use_scale=True)
     q_proj = Q @ _np(layer.query_kernel)
@@ -51,15 +52,13 @@ def test_bahdanau_equals_keras_additive_attention_on_projections():
     np.testing.assert_allclose(_np(w), _np(ref_w), rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("layer", [LuongAttention("dot"), LuongAttention("general"),
-                                   BahdanauAttention(8)])
+@pytest.mark.parametrize("layer", [LuongAttention("dot"), LuongAttention("general"), BahdanauAttention(8)])
 def test_weights_are_distributions_that_ignore_padding(layer):
-    context, weights = layer(Q, V, query_mask=QUERY_MASK, value_mask=VALUE_MASK,
-                             return_attention_scores=True)
+    context, weights = layer(Q, V, query_mask=QUERY_MASK, value_mask=VALUE_MASK, return_attention_scores=True)
     weights = _np(weights)
     np.testing.assert_allclose(weights.sum(-1), 1.0, rtol=1e-5)
-    assert np.all(weights[0, :, 3:] < 1e-6)                   # padded source positions get no weight
-    assert np.all(_np(context)[0, 2] == 0)                    # padded query position: zero context
+    assert np.all(weights[0, :, 3:] < 1e-6)  # padded source positions get no weight
+    assert np.all(_np(context)[0, 2] == 0)  # padded query position: zero context
 
 
 def test_keras_masks_flow_in_and_out_of_a_model():
@@ -68,7 +67,7 @@ def test_keras_masks_flow_in_and_out_of_a_model():
     s = keras.layers.Embedding(10, 4, mask_zero=True)(source)
     t = keras.layers.Embedding(10, 4, mask_zero=True)(target)
     context = LuongAttention("dot")(t, s)
-    assert context._keras_mask is not None                    # the query's mask is propagated
+    assert context._keras_mask is not None  # the query's mask is propagated
     model = keras.Model([source, target], context)
     out = _np(model([np.array([[1, 2, 0]]), np.array([[3, 0]])]))
     assert np.all(out[0, 1] == 0)

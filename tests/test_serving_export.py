@@ -68,8 +68,12 @@ def test_cli_export_json_and_refuses_to_overwrite(model_file, tmp_path, capsys):
     assert (tmp_path / "sentiment" / "1" / "saved_model.pb").is_file()
     assert main(["export", "--model", str(model_file), "--out", str(tmp_path)]) == 1
     assert "already exists" in capsys.readouterr().err
-    assert main(["export", "--model", str(model_file), "--out", str(tmp_path), "--overwrite",
-                 "--name", "reviews"]) == 0
+    assert (
+        main(
+            ["export", "--model", str(model_file), "--out", str(tmp_path), "--overwrite", "--name", "reviews"]
+        )
+        == 0
+    )
     assert (tmp_path / "reviews.keras").is_file()
 
 
@@ -123,8 +127,7 @@ def test_predictor_load_errors(tmp_path):
         Predictor.load(tmp_path / "model.h5")
 
 
-def test_overwrite_keeps_the_old_export_when_the_new_one_fails(exported, model_file, tmp_path,
-                                                                monkeypatch):
+def test_overwrite_keeps_the_old_export_when_the_new_one_fails(exported, model_file, tmp_path, monkeypatch):
     import errno
     import shutil
 
@@ -148,12 +151,15 @@ def test_overwrite_keeps_the_old_export_when_the_new_one_fails(exported, model_f
     assert after == before  # same files, same bytes: no partial file, no temporary left over
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda d: (d / "m.keras").write_text("not a model"), "is not a .keras model (not a zip archive)"),
-    (lambda d: (d / "m.keras").write_bytes(b""), "is not a .keras model (the file is empty)"),
-    (lambda d: (d / "m.keras").mkdir(), "is a folder, not a .keras model file"),
-    (lambda d: None, "not found"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: (d / "m.keras").write_text("not a model"), "is not a .keras model (not a zip archive)"),
+        (lambda d: (d / "m.keras").write_bytes(b""), "is not a .keras model (the file is empty)"),
+        (lambda d: (d / "m.keras").mkdir(), "is a folder, not a .keras model file"),
+        (lambda d: None, "not found"),
+    ],
+)
 def test_cli_export_tells_bad_model_paths_apart(tmp_path, capsys, make, message):
     from coursework.cli import main
 
@@ -164,10 +170,14 @@ def test_cli_export_tells_bad_model_paths_apart(tmp_path, capsys, make, message)
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("flags, fragment", [
-    (["--version", "0"], "--version"), (["--version", "x"], "--version"),
-    (["--name", "a b"], "Invalid model name"),
-])
+@pytest.mark.parametrize(
+    "flags, fragment",
+    [
+        (["--version", "0"], "--version"),
+        (["--version", "x"], "--version"),
+        (["--name", "a b"], "Invalid model name"),
+    ],
+)
 def test_cli_export_flags_are_checked_while_parsing(model_file, tmp_path, capsys, flags, fragment):
     from coursework.cli import main
 

@@ -21,34 +21,44 @@ from coursework.serving.requests import (
 
 
 # ---------------------------------------------------------------- request checks (no server)
-@pytest.mark.parametrize("body, message", [
-    (b"", "Empty request body"),
-    (b"{bad", "Invalid JSON"),
-    (b"\xff\xfe", "not UTF-8"),
-    (b"[" * 100_000, "Invalid JSON"),
-    (b'{"texts": [' + b"7" * 5_000 + b"]}", "a number has more than 4,300 digits"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b"", "Empty request body"),
+        (b"{bad", "Invalid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"[" * 100_000, "Invalid JSON"),
+        (b'{"texts": [' + b"7" * 5_000 + b"]}", "a number has more than 4,300 digits"),
+    ],
+)
 def test_parse_json_errors(body, message):
     with pytest.raises(RequestError, match=message) as info:
         parse_json(body)
     assert info.value.status == 400
 
 
-@pytest.mark.parametrize("payload, status, message", [
-    ([], 400, "must be a JSON object"),
-    ({"text": ["x"]}, 400, 'Missing field "texts"'),
-    ({"texts": "x"}, 400, "must be a list of strings, got string"),
-    ({"texts": ["ok", 3]}, 400, r'"texts"\[1\] must be a string, got number'),
-    ({"texts": [None]}, 400, "got null"),
-    ({"texts": []}, 400, "is empty"),
-    ({"texts": ["x"] * (MAX_TEXTS + 1)}, 413, "at most 1,000"),
-    ({"texts": ["x" * (MAX_CHARS + 1)]}, 413, "at most 10,000 characters"),
-    ({"texts": ["ok", ""]}, 400, r'"texts"\[1\] is empty: there is nothing to classify'),
-    ({"texts": [" \n\t"]}, 400, r'"texts"\[0\] is empty'),
-    ({"texts": ["!!! ... ?"]}, 422, r'"texts"\[0\] has no words, only punctuation'),
-    ({"texts": ["bad \ud800 text"]}, 400, r'"texts"\[0\] is not valid Unicode: character 4 is a lone '
-                                           r"surrogate \(U\+D800\)"),
-])
+@pytest.mark.parametrize(
+    "payload, status, message",
+    [
+        ([], 400, "must be a JSON object"),
+        ({"text": ["x"]}, 400, 'Missing field "texts"'),
+        ({"texts": "x"}, 400, "must be a list of strings, got string"),
+        ({"texts": ["ok", 3]}, 400, r'"texts"\[1\] must be a string, got number'),
+        ({"texts": [None]}, 400, "got null"),
+        ({"texts": []}, 400, "is empty"),
+        ({"texts": ["x"] * (MAX_TEXTS + 1)}, 413, "at most 1,000"),
+        ({"texts": ["x" * (MAX_CHARS + 1)]}, 413, "at most 10,000 characters"),
+        ({"texts": ["ok", ""]}, 400, r'"texts"\[1\] is empty: there is nothing to classify'),
+        ({"texts": [" \n\t"]}, 400, r'"texts"\[0\] is empty'),
+        ({"texts": ["!!! ... ?"]}, 422, r'"texts"\[0\] has no words, only punctuation'),
+        (
+            {"texts": ["bad \ud800 text"]},
+            400,
+            r'"texts"\[0\] is not valid Unicode: character 4 is a lone '
+            r"surrogate \(U\+D800\)",
+        ),
+    ],
+)
 def test_predict_request_errors(payload, status, message):
     with pytest.raises(RequestError, match=message) as info:
         texts_from_predict_request(payload)
@@ -61,17 +71,23 @@ def test_request_limits_are_inclusive():
 
 
 def test_tf_serving_request_formats():
-    assert texts_from_tf_serving_request({"instances": ["a", ["b"], {"text": "c"}, {"text": ["d"]}]}) \
-        == (["a", "b", "c", "d"], "instances")
+    assert texts_from_tf_serving_request({"instances": ["a", ["b"], {"text": "c"}, {"text": ["d"]}]}) == (
+        ["a", "b", "c", "d"],
+        "instances",
+    )
     assert texts_from_tf_serving_request({"inputs": {"text": ["a", "b"]}}) == (["a", "b"], "inputs")
-    assert texts_from_tf_serving_request({"signature_name": "serving_default", "inputs": ["a"]}) \
-        == (["a"], "inputs")
-    for payload, message in [({"instances": ["a"], "inputs": ["a"]}, "exactly one of"),
-                             ({}, 'Missing field "instances"'),
-                             ({"instances": [1]}, "must be a string"),
-                             ({"instances": [["a", "b"]]}, "must be a string"),
-                             ({"instances": "a"}, "must be a list"),
-                             ({"instances": ["a"], "signature_name": "other"}, "Unknown signature_name")]:
+    assert texts_from_tf_serving_request({"signature_name": "serving_default", "inputs": ["a"]}) == (
+        ["a"],
+        "inputs",
+    )
+    for payload, message in [
+        ({"instances": ["a"], "inputs": ["a"]}, "exactly one of"),
+        ({}, 'Missing field "instances"'),
+        ({"instances": [1]}, "must be a string"),
+        ({"instances": [["a", "b"]]}, "must be a string"),
+        ({"instances": "a"}, "must be a list"),
+        ({"instances": ["a"], "signature_name": "other"}, "Unknown signature_name"),
+    ]:
         with pytest.raises(RequestError, match=message):
             texts_from_tf_serving_request(payload)
 
@@ -170,12 +186,15 @@ def test_tf_serving_contract_matches_predict(server):
     status, body = server.request("POST", "v1/models/sentiment:predict", {"instances": texts})
     assert status == 200 and set(body) == {"predictions"}
     assert [row[0] for row in body["predictions"]] == pytest.approx(
-        [p["scores"]["positive"] for p in mine["predictions"]], abs=1e-6)
-    status, columnar = server.request("POST", "v1/models/sentiment/versions/1:predict",
-                                      {"inputs": {"text": texts}})
+        [p["scores"]["positive"] for p in mine["predictions"]], abs=1e-6
+    )
+    status, columnar = server.request(
+        "POST", "v1/models/sentiment/versions/1:predict", {"inputs": {"text": texts}}
+    )
     assert status == 200
     assert [row[0] for row in columnar["outputs"]] == pytest.approx(
-        [row[0] for row in body["predictions"]], abs=1e-6)
+        [row[0] for row in body["predictions"]], abs=1e-6
+    )
     status, state = server.request("GET", "v1/models/sentiment")
     assert status == 200 and state["model_version_status"][0]["state"] == "AVAILABLE"
 
@@ -187,38 +206,67 @@ def test_limits_accepted_at_the_boundary(server):
     assert status == 200
 
 
-@pytest.mark.parametrize("method, path, kwargs, status, message", [
-    ("POST", "predict", {"body": b'{"texts": ["unterminated'}, 400, "Invalid JSON"),
-    ("POST", "predict", {"body": b""}, 400, "Empty request body"),
-    ("POST", "predict", {"payload": {"reviews": ["x"]}}, 400, 'Missing field "texts"'),
-    ("POST", "predict", {"payload": {"texts": "a wonderful film"}}, 400, "must be a list"),
-    ("POST", "predict", {"payload": {"texts": ["ok", 7]}}, 400, "must be a string"),
-    ("POST", "predict", {"payload": ["a wonderful film"]}, 400, "must be a JSON object"),
-    ("POST", "predict", {"payload": {"texts": []}}, 400, "is empty"),
-    ("POST", "predict", {"payload": {"texts": ["x"] * 1001}}, 413, "at most 1,000"),
-    ("POST", "predict", {"payload": {"texts": ["x" * 10_001]}}, 413, "at most 10,000"),
-    ("POST", "v1/models/nope:predict", {"payload": {"instances": ["x"]}}, 404, "'nope' not found"),
-    ("POST", "v1/models/sentiment/versions/2:predict", {"payload": {"instances": ["x"]}}, 404,
-     "Version '2'"),
-    ("POST", "v1/models/sentiment:predict", {"payload": {"texts": ["x"]}}, 400, '"instances"'),
-    ("POST", "v1/models/sentiment:predict", {"payload": {"instances": [3]}}, 400, "must be a string"),
-    ("GET", "predict", {}, 405, "not allowed"),
-    ("GET", "v1/models/sentiment:predict", {}, 405, "not allowed"),
-    ("GET", "no/such/page", {}, 404, "No route"),
-    # issue 19: these answered 500, or 200 for an empty text
-    ("POST", "predict", {"body": b'{"texts": ["bad \\ud800 text"]}'}, 400, "lone surrogate (U+D800)"),
-    ("POST", "v1/models/sentiment:predict", {"body": b'{"instances": ["\\udfff"]}'}, 400,
-     '"instances"[0] is not valid Unicode'),
-    ("POST", "predict", {"body": b'{"texts": ["ok"], "n": ' + b"9" * 5_000 + b"}"}, 400,
-     "more than 4,300 digits"),
-    ("POST", "predict", {"payload": {"texts": [""]}}, 400, '"texts"[0] is empty'),
-    ("POST", "predict", {"payload": {"texts": ["a wonderful film", "?!"]}}, 422,
-     '"texts"[1] has no words'),
-    ("POST", "v1/models/sentiment:predict", {"payload": {"instances": ["  "]}}, 400,
-     '"instances"[0] is empty'),
-])
-def test_bad_requests_get_4xx_json_and_the_server_keeps_serving(server, method, path, kwargs, status,
-                                                                 message):
+@pytest.mark.parametrize(
+    "method, path, kwargs, status, message",
+    [
+        ("POST", "predict", {"body": b'{"texts": ["unterminated'}, 400, "Invalid JSON"),
+        ("POST", "predict", {"body": b""}, 400, "Empty request body"),
+        ("POST", "predict", {"payload": {"reviews": ["x"]}}, 400, 'Missing field "texts"'),
+        ("POST", "predict", {"payload": {"texts": "a wonderful film"}}, 400, "must be a list"),
+        ("POST", "predict", {"payload": {"texts": ["ok", 7]}}, 400, "must be a string"),
+        ("POST", "predict", {"payload": ["a wonderful film"]}, 400, "must be a JSON object"),
+        ("POST", "predict", {"payload": {"texts": []}}, 400, "is empty"),
+        ("POST", "predict", {"payload": {"texts": ["x"] * 1001}}, 413, "at most 1,000"),
+        ("POST", "predict", {"payload": {"texts": ["x" * 10_001]}}, 413, "at most 10,000"),
+        ("POST", "v1/models/nope:predict", {"payload": {"instances": ["x"]}}, 404, "'nope' not found"),
+        (
+            "POST",
+            "v1/models/sentiment/versions/2:predict",
+            {"payload": {"instances": ["x"]}},
+            404,
+            "Version '2'",
+        ),
+        ("POST", "v1/models/sentiment:predict", {"payload": {"texts": ["x"]}}, 400, '"instances"'),
+        ("POST", "v1/models/sentiment:predict", {"payload": {"instances": [3]}}, 400, "must be a string"),
+        ("GET", "predict", {}, 405, "not allowed"),
+        ("GET", "v1/models/sentiment:predict", {}, 405, "not allowed"),
+        ("GET", "no/such/page", {}, 404, "No route"),
+        # issue 19: these answered 500, or 200 for an empty text
+        ("POST", "predict", {"body": b'{"texts": ["bad \\ud800 text"]}'}, 400, "lone surrogate (U+D800)"),
+        (
+            "POST",
+            "v1/models/sentiment:predict",
+            {"body": b'{"instances": ["\\udfff"]}'},
+            400,
+            '"instances"[0] is not valid Unicode',
+        ),
+        (
+            "POST",
+            "predict",
+            {"body": b'{"texts": ["ok"], "n": ' + b"9" * 5_000 + b"}"},
+            400,
+            "more than 4,300 digits",
+        ),
+        ("POST", "predict", {"payload": {"texts": [""]}}, 400, '"texts"[0] is empty'),
+        (
+            "POST",
+            "predict",
+            {"payload": {"texts": ["a wonderful film", "?!"]}},
+            422,
+            '"texts"[1] has no words',
+        ),
+        (
+            "POST",
+            "v1/models/sentiment:predict",
+            {"payload": {"instances": ["  "]}},
+            400,
+            '"instances"[0] is empty',
+        ),
+    ],
+)
+def test_bad_requests_get_4xx_json_and_the_server_keeps_serving(
+    server, method, path, kwargs, status, message
+):
     got, body = server.request(method, path, **kwargs)
     assert got == status, body
     assert isinstance(body, dict) and message in body["error"]
@@ -239,8 +287,10 @@ def test_raw_socket_garbage_does_not_kill_the_server(server):
 def test_a_stalled_body_is_answered_408_and_closed_after_the_body_timeout(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=BODY_TIMEOUT + 10) as sock:
         start = time.monotonic()
-        sock.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 100\r\n\r\n" + b'{"texts": ')  # 10 of the 100 bytes, then silence
+        sock.sendall(
+            b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n" + b'{"texts": '
+        )  # 10 of the 100 bytes, then silence
         answer = b""
         while chunk := sock.recv(4096):  # until the server closes the connection
             answer += chunk
@@ -313,19 +363,29 @@ def test_schemathesis_finds_no_5xx_and_every_4xx_names_the_problem(server):
             except (ValueError, KeyError, TypeError):
                 message = None
             if not isinstance(message, str) or len(message) < 15 or "Internal error" in message:
-                problems.append(f"{label}: {response.status_code} without a message: "
-                                f"{response.content[:300]!r}")
+                problems.append(
+                    f"{label}: {response.status_code} without a message: {response.content[:300]!r}"
+                )
 
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.label for op in operations} >= {"POST /predict", "POST /v1/models/{model}:predict"}
     for operation in operations:
         for mode in GenerationMode:
-            @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+
+            @settings(
+                max_examples=FUZZ_EXAMPLES,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=operation.as_strategy(generation_mode=mode))
-            def send(case):
-                check(f"{operation.label} ({mode.value})",
-                      case.call(base_url=server.url.rstrip("/"), session=session, timeout=60))
+            def send(case, operation=operation, mode=mode):
+                check(
+                    f"{operation.label} ({mode.value})",
+                    case.call(base_url=server.url.rstrip("/"), session=session, timeout=60),
+                )
 
             try:
                 send()

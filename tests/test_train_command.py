@@ -5,7 +5,6 @@ import json
 import pytest
 
 from coursework.cli import main
-from coursework.commands import train as train_command
 from coursework.progress import ENV_VAR
 from coursework.recipes import Recipe, TrainResult
 
@@ -53,12 +52,15 @@ def test_progress_one_line_per_epoch_under_the_runner_live_bar_elsewhere(trainin
     assert "== addition" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("flag, value, fragment", [
-    ("--seed", "-5", "non-negative integer, got '-5'"),
-    ("--seed", "1.5", "non-negative integer"),
-    ("--epochs", "-1", "positive integer"),
-    ("--epochs", "two", "positive integer"),
-])
+@pytest.mark.parametrize(
+    "flag, value, fragment",
+    [
+        ("--seed", "-5", "non-negative integer, got '-5'"),
+        ("--seed", "1.5", "non-negative integer"),
+        ("--epochs", "-1", "positive integer"),
+        ("--epochs", "two", "positive integer"),
+    ],
+)
 def test_numeric_flags_are_checked_while_parsing(trainings, capsys, flag, value, fragment):
     assert main(["train", "addition", flag, value]) == 2
     line = error_line(capsys)
@@ -85,8 +87,11 @@ def test_save_refuses_an_existing_file_before_training_unless_overwrite(training
 def test_save_refuses_bad_places_before_training(trainings, tmp_path, monkeypatch, capsys):
     folder = tmp_path / "models.keras"
     folder.mkdir()
-    cases = [(folder, "it is a folder"), (tmp_path / "missing" / "m.keras", "does not exist"),
-             (tmp_path / "m.h5", "must end in '.keras'")]
+    cases = [
+        (folder, "it is a folder"),
+        (tmp_path / "missing" / "m.keras", "does not exist"),
+        (tmp_path / "m.h5", "must end in '.keras'"),
+    ]
     for path, fragment in cases:
         assert main(["train", "addition", "--save", str(path)]) == 1
         line = error_line(capsys)
@@ -102,7 +107,8 @@ def test_save_refuses_bad_places_before_training(trainings, tmp_path, monkeypatc
 
 
 def test_a_save_that_fails_midway_keeps_the_old_model_and_leaves_no_temporary_file(
-        trainings, tmp_path, monkeypatch, capsys):
+    trainings, tmp_path, monkeypatch, capsys
+):
     import errno
 
     target = tmp_path / "m.keras"

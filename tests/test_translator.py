@@ -31,8 +31,9 @@ TARGET_VOCAB = build_vocabulary(TARGETS, TARGET_SPECIALS)
 
 def _model(attention="general", cell="gru", seed=0, units=16):
     keras.utils.set_random_seed(seed)
-    return build_seq2seq_translator(SOURCE_VOCAB, TARGET_VOCAB, 4, 5, embedding_dim=8, units=units,
-                                    attention=attention, cell=cell)
+    return build_seq2seq_translator(
+        SOURCE_VOCAB, TARGET_VOCAB, 4, 5, embedding_dim=8, units=units, attention=attention, cell=cell
+    )
 
 
 def test_tokenize_detokenize_and_vocabulary():
@@ -46,7 +47,7 @@ def test_tokenize_detokenize_and_vocabulary():
 
 def test_encoding_errors_and_documented_oov():
     ids = encode_texts(["veinte perro"], SOURCE_VOCAB, 4)
-    assert ids[0, 1] == 1 and ids[0, 2] == 0                    # unknown word -> [UNK], then padding
+    assert ids[0, 1] == 1 and ids[0, 2] == 0  # unknown word -> [UNK], then padding
     with pytest.raises(ValueError, match="perro"):
         encode_texts(["veinte perro"], SOURCE_VOCAB, 4, on_unknown="error")
     with pytest.raises(ValueError, match="Empty"):
@@ -54,16 +55,20 @@ def test_encoding_errors_and_documented_oov():
     with pytest.raises(ValueError, match="too long"):
         encode_texts(["uno dos tres cuatro cinco"], SOURCE_VOCAB, 4)
     assert encode_texts(["uno dos tres cuatro cinco"], SOURCE_VOCAB, 4, on_long="truncate").shape == (1, 4)
-    (x_source, x_target), y = teacher_forcing_arrays(["veintiuno"], ["twenty-one"], SOURCE_VOCAB,
-                                                     TARGET_VOCAB, 4, 5)
+    (x_source, x_target), y = teacher_forcing_arrays(
+        ["veintiuno"], ["twenty-one"], SOURCE_VOCAB, TARGET_VOCAB, 4, 5
+    )
     assert x_target[0, 0] == TARGET_VOCAB.index("[START]")
     assert list(y[0, :4]) == [TARGET_VOCAB.index(t) for t in ["twenty", "-", "one", END]]
-    assert list(x_target[0, 1:4]) == list(y[0, :3])              # shifted by one: teacher forcing
+    assert list(x_target[0, 1:4]) == list(y[0, :3])  # shifted by one: teacher forcing
 
 
 def test_builder_arguments():
-    for attention, layer in (("dot", "LuongAttention"), ("general", "LuongAttention"),
-                             ("additive", "BahdanauAttention")):
+    for attention, layer in (
+        ("dot", "LuongAttention"),
+        ("general", "LuongAttention"),
+        ("additive", "BahdanauAttention"),
+    ):
         model = _model(attention)
         assert type(model.get_layer("attention")).__name__ == layer
         assert model.output_shape == (None, 5, len(TARGET_VOCAB))
@@ -80,22 +85,25 @@ def test_builder_arguments():
 
 def test_pretrained_embeddings_are_loaded_and_can_be_frozen():
     matrix = np.random.default_rng(0).normal(size=(len(SOURCE_VOCAB), 6)).astype("float32")
-    model = build_seq2seq_translator(SOURCE_VOCAB, TARGET_VOCAB, 4, 5, units=8,
-                                     source_embeddings=matrix, trainable_embeddings=False)
+    model = build_seq2seq_translator(
+        SOURCE_VOCAB, TARGET_VOCAB, 4, 5, units=8, source_embeddings=matrix, trainable_embeddings=False
+    )
     layer = model.get_layer("source_embedding")
     np.testing.assert_allclose(keras.ops.convert_to_numpy(layer.embeddings), matrix)
     assert not layer.trainable and model.get_layer("target_embedding").trainable
 
 
-@pytest.mark.parametrize("attention, cell", [(None, "gru"), ("dot", "gru"), ("general", "lstm"),
-                                             ("additive", "gru")])
+@pytest.mark.parametrize(
+    "attention, cell", [(None, "gru"), ("dot", "gru"), ("general", "lstm"), ("additive", "gru")]
+)
 def test_step_decoder_reproduces_teacher_forcing(attention, cell):
     """The inference encoder / one-step decoder share the training model's weights: decoding a known
     target step by step gives the same probabilities as the training model."""
     model = _model(attention, cell)
     translator = Seq2SeqTranslator(model)
-    (x_source, x_target), _ = teacher_forcing_arrays(["noventa y nueve", "tres"], ["ninety-nine", "three"],
-                                                     SOURCE_VOCAB, TARGET_VOCAB, 4, 5)
+    (x_source, x_target), _ = teacher_forcing_arrays(
+        ["noventa y nueve", "tres"], ["ninety-nine", "three"], SOURCE_VOCAB, TARGET_VOCAB, 4, 5
+    )
     expected = model.predict_on_batch([x_source, x_target])
     state = translator._encoder_state(x_source)
     for step in range(5):
@@ -103,7 +111,7 @@ def test_step_decoder_reproduces_teacher_forcing(attention, cell):
         np.testing.assert_allclose(probs, expected[:, step], rtol=1e-4, atol=1e-6)
         if attention is not None:
             assert weights.shape == (2, 4)
-            assert np.all(weights[1, 1:] < 1e-6)             # "tres" has one word: the rest is padding
+            assert np.all(weights[1, 1:] < 1e-6)  # "tres" has one word: the rest is padding
 
 
 def test_greedy_batched_and_beam_agree_and_beam_scores_are_exact():
@@ -115,10 +123,10 @@ def test_greedy_batched_and_beam_agree_and_beam_scores_are_exact():
     source = translator.encode(["setenta y siete"])
     results = translator.beam_ids(source[0], beam_width=3)
     assert len(results) == 3 and results[0][1] >= results[1][1] >= results[2][1]
-    for ids, score in results:                                 # beams reuse the encoder states
+    for ids, score in results:  # beams reuse the encoder states
         decoder_in = np.zeros((1, 5), "int32")
         decoder_in[0, 0] = translator.start_id
-        decoder_in[0, 1:len(ids) + 1] = ids[:4]
+        decoder_in[0, 1 : len(ids) + 1] = ids[:4]
         probs = translator.model.predict_on_batch([source, decoder_in])[0]
         sequence = (ids + [translator.end_id])[:5]
         assert score == pytest.approx(sum(np.log(probs[i, t]) for i, t in enumerate(sequence)), abs=1e-3)
@@ -147,13 +155,14 @@ def test_translate_errors_and_alignment():
 
 def test_tiny_training_learns_number_words():
     keras.utils.set_random_seed(0)
-    model = build_seq2seq_translator(SOURCE_VOCAB, TARGET_VOCAB, 4, 5, embedding_dim=16, units=48,
-                                     attention="general")
+    model = build_seq2seq_translator(
+        SOURCE_VOCAB, TARGET_VOCAB, 4, 5, embedding_dim=16, units=48, attention="general"
+    )
     compile_translator(model, 1e-2)
     x, y = teacher_forcing_arrays(SOURCES, TARGETS, SOURCE_VOCAB, TARGET_VOCAB, 4, 5)
     model.fit(x, y, epochs=40, batch_size=20, verbose=0)
     predictions = Seq2SeqTranslator(model).translate(SOURCES)
-    assert np.mean([p == t for p, t in zip(predictions, TARGETS)]) > 0.8   # chance is ~0
+    assert np.mean([p == t for p, t in zip(predictions, TARGETS, strict=False)]) > 0.8  # chance is ~0
 
 
 def test_saved_model_translates_in_a_fresh_process(tmp_path):
@@ -163,12 +172,20 @@ def test_saved_model_translates_in_a_fresh_process(tmp_path):
     expected = translator.translate(texts)
     path = tmp_path / "translator.keras"
     model.save(path)
-    run = subprocess.run([sys.executable, "-m", "coursework", "translate", "--model", str(path), *texts],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "coursework", "translate", "--model", str(path), *texts],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == expected
-    bad = subprocess.run([sys.executable, "-m", "coursework", "translate", "--model", str(path), "gato"],
-                         capture_output=True, text=True, timeout=300)
+    bad = subprocess.run(
+        [sys.executable, "-m", "coursework", "translate", "--model", str(path), "gato"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert bad.returncode == 1 and "Unknown word" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -198,8 +215,10 @@ def test_beam_and_greedy_translations_equal_exhaustive_search_on_a_toy_decoder()
         for seq in itertools.product(allowed, repeat=length):
             if translator.end_id in seq[:-1] or (length < max_length and seq[-1] != translator.end_id):
                 continue
-            logp = sum(np.log(tables[i, a, b])
-                       for i, (a, b) in enumerate(zip((translator.start_id,) + seq, seq)))
+            logp = sum(
+                np.log(tables[i, a, b])
+                for i, (a, b) in enumerate(zip((translator.start_id,) + seq, seq, strict=False))
+            )
             hypotheses.append((list(seq[:-1]) if seq[-1] == translator.end_id else list(seq), logp))
     hypotheses.sort(key=lambda item: -item[1])
     source = translator.encode(["uno"])[0]
@@ -237,13 +256,19 @@ def test_encoding_equals_string_lookup_then_keras_hub_start_end_packer(add_start
 
     texts = ["twenty-one", "one", "ninety-nine thousand", "seven zzz", "one two three four five six"]
     lookup = vocabulary_lookup(TARGET_VOCAB)
-    packer = StartEndPacker(5, start_value=TARGET_VOCAB.index("[START]") if add_start else None,
-                            end_value=TARGET_VOCAB.index("[END]") if add_end else None, pad_value=0)
+    packer = StartEndPacker(
+        5,
+        start_value=TARGET_VOCAB.index("[START]") if add_start else None,
+        end_value=TARGET_VOCAB.index("[END]") if add_end else None,
+        pad_value=0,
+    )
     ids = [[TARGET_VOCAB.index(t) if t in TARGET_VOCAB else 1 for t in tokenize(text)] for text in texts]
     expected = keras.ops.convert_to_numpy(packer(ids))
     ours = encode_texts(texts, lookup, 5, add_start=add_start, add_end=add_end, on_long="truncate")
     np.testing.assert_array_equal(ours, expected)
-    np.testing.assert_array_equal(encode_texts(texts, TARGET_VOCAB, 5, add_start=add_start, add_end=add_end,
-                                               on_long="truncate"), expected)
+    np.testing.assert_array_equal(
+        encode_texts(texts, TARGET_VOCAB, 5, add_start=add_start, add_end=add_end, on_long="truncate"),
+        expected,
+    )
     with pytest.raises(ValueError, match="padding"):
         vocabulary_lookup(["[UNK]", "", "one"])

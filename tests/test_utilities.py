@@ -22,8 +22,9 @@ def test_format_table_aligns_columns():
 
 
 def test_plot_history_labels_everything():
-    axes = plots.plot_history({"loss": [1.0, 0.5], "val_loss": [1.2, 0.8], "acc": [0.5, 0.7]},
-                              ["loss", "acc"])
+    axes = plots.plot_history(
+        {"loss": [1.0, 0.5], "val_loss": [1.2, 0.8], "acc": [0.5, 0.7]}, ["loss", "acc"]
+    )
     assert [ax.get_xlabel() for ax in axes] == ["época", "época"]
     assert axes[0].get_title() and len(axes[0].get_lines()) == 2 and len(axes[1].get_lines()) == 1
     with pytest.raises(KeyError, match="not in history"):

@@ -23,8 +23,12 @@ from coursework.vectorize import (
 )
 
 DOCS = ["que dia es hoy", "martes el dia de hoy es martes", "martes muchas gracias"]
-SPANISH = ["El niño comió una manzana.", "La niña comió dos manzanas y una pera.",
-           "¿Quién comió la pera del niño?", "Mañana llueve en Buenos Aires."]
+SPANISH = [
+    "El niño comió una manzana.",
+    "La niña comió dos manzanas y una pera.",
+    "¿Quién comió la pera del niño?",
+    "Mañana llueve en Buenos Aires.",
+]
 
 
 @pytest.mark.parametrize("docs", [DOCS, SPANISH])
@@ -146,8 +150,11 @@ def test_nearest_neighbour_predict_equals_sklearn_1nn_cosine_dense_and_sparse():
 
 
 def test_compare_classifiers_reports_centroid_and_nearest_neighbour_above_majority():
-    topics = {"deporte": "partido gol equipo liga jugador", "cocina": "receta horno sal harina olla",
-              "clima": "lluvia viento nube tormenta sol"}
+    topics = {
+        "deporte": "partido gol equipo liga jugador",
+        "cocina": "receta horno sal harina olla",
+        "clima": "lluvia viento nube tormenta sol",
+    }
     rng = np.random.default_rng(1)
     texts, labels = [], []
     for label, words in topics.items():
@@ -155,7 +162,12 @@ def test_compare_classifiers_reports_centroid_and_nearest_neighbour_above_majori
             texts.append(" ".join(rng.choice(words.split(), size=6)))
             labels.append(label)
     scores = compare_classifiers(texts[::2], labels[::2], texts[1::2], labels[1::2], min_df=1)
-    assert set(scores) == {"majority", "multinomial_nb", "complement_nb", "nearest_centroid",
-                           "nearest_neighbour"}
+    assert set(scores) == {
+        "majority",
+        "multinomial_nb",
+        "complement_nb",
+        "nearest_centroid",
+        "nearest_neighbour",
+    }
     assert scores["nearest_neighbour"] == 1.0 and scores["nearest_centroid"] == 1.0
     assert scores["majority"] < 0.3

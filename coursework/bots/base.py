@@ -43,6 +43,7 @@ def check_message(text, max_chars: int = MAX_MESSAGE_CHARS) -> str:
     if not stripped:
         raise ValueError("Mensaje vacío: escribí algo para que el bot te responda.")
     if len(stripped) > max_chars:
-        raise ValueError(f"Mensaje demasiado largo: {len(stripped):,} caracteres (máximo {max_chars:,})."
-                         .replace(",", "."))
+        raise ValueError(
+            f"Mensaje demasiado largo: {len(stripped):,} caracteres (máximo {max_chars:,}).".replace(",", ".")
+        )
     return stripped

@@ -39,8 +39,15 @@ from coursework.preprocessing import preprocess, spanish_stop_words, stem_word, 
 from coursework.text import NUMBER_TOKEN, Vocabulary
 
 # Preprocessing used by the bot: the class-2 pipeline without stop-word removal.
-BOT_PREPROCESSING = dict(lowercase=True, accents=False, keep_enye=True, numbers="token",
-                         keep_punctuation=False, stop_words=False, stemming=True)
+BOT_PREPROCESSING = dict(
+    lowercase=True,
+    accents=False,
+    keep_enye=True,
+    numbers="token",
+    keep_punctuation=False,
+    stop_words=False,
+    stemming=True,
+)
 
 
 def bot_tokens(text: str) -> list[str]:
@@ -76,20 +83,24 @@ def meaningful_tokens(tokens) -> set[str]:
     return {t for t in tokens if len(t) >= 2 and t not in stop and t != NUMBER_TOKEN}
 
 
-def build_intent_model(vocabulary_size: int, n_intents: int, hidden: int = 64,
-                       dropout: float = 0.3):
+def build_intent_model(vocabulary_size: int, n_intents: int, hidden: int = 64, dropout: float = 0.3):
     """``Dense(hidden, relu) → Dropout → Dense(n_intents, softmax)`` over a bag of words."""
     import keras
 
     if vocabulary_size < 1 or n_intents < 2:
-        raise ValueError(f"Hace falta un vocabulario (hay {vocabulary_size} palabras) y al menos 2 "
-                         f"intenciones (hay {n_intents}).")
-    return keras.Sequential([
-        keras.Input(shape=(vocabulary_size,), name="bag_of_words"),
-        keras.layers.Dense(hidden, activation="relu", name="hidden"),
-        keras.layers.Dropout(dropout, name="dropout"),
-        keras.layers.Dense(n_intents, activation="softmax", name="intent"),
-    ], name="intent_classifier")
+        raise ValueError(
+            f"Hace falta un vocabulario (hay {vocabulary_size} palabras) y al menos 2 "
+            f"intenciones (hay {n_intents})."
+        )
+    return keras.Sequential(
+        [
+            keras.Input(shape=(vocabulary_size,), name="bag_of_words"),
+            keras.layers.Dense(hidden, activation="relu", name="hidden"),
+            keras.layers.Dropout(dropout, name="dropout"),
+            keras.layers.Dense(n_intents, activation="softmax", name="intent"),
+        ],
+        name="intent_classifier",
+    )
 
 
 class Decision(NamedTuple):
@@ -115,8 +126,14 @@ class IntentBot(Bot):
 
     name = "intent"
 
-    def __init__(self, intents: Intents | None = None, threshold: float = 0.5, hidden: int = 64,
-                 seed: int = 42, out_of_domain: bool = True):
+    def __init__(
+        self,
+        intents: Intents | None = None,
+        threshold: float = 0.5,
+        hidden: int = 64,
+        seed: int = 42,
+        out_of_domain: bool = True,
+    ):
         if isinstance(threshold, bool) or not 0.0 <= float(threshold) <= 1.0:
             raise ValueError(f"El umbral (threshold) tiene que estar entre 0 y 1, no {threshold!r}.")
         self.intents = load_intents() if intents is None else intents
@@ -129,8 +146,9 @@ class IntentBot(Bot):
         self.vocabulary = build_vocabulary(texts + self.out_of_domain)
         pattern_tokens = [set(bot_tokens(text)) for text in texts]
         self._meaningful = set().union(*(meaningful_tokens(tokens) for tokens in pattern_tokens))
-        self._stop_only_patterns = [tokens for tokens in pattern_tokens
-                                    if tokens and not meaningful_tokens(tokens)]
+        self._stop_only_patterns = [
+            tokens for tokens in pattern_tokens if tokens and not meaningful_tokens(tokens)
+        ]
         self._known = set().union(*pattern_tokens)
         self._rng = random.Random(self.seed)
         self.model = None
@@ -169,8 +187,7 @@ class IntentBot(Bot):
         return matrix
 
     # -- training ---------------------------------------------------------------------------
-    def fit(self, epochs: int = 80, batch_size: int = 32, learning_rate: float = 1e-2,
-            verbose: int = 1):
+    def fit(self, epochs: int = 80, batch_size: int = 32, learning_rate: float = 1e-2, verbose: int = 1):
         """Train the network on the intents' patterns; returns ``self`` (history in ``.history``)."""
         import keras
 
@@ -179,10 +196,19 @@ class IntentBot(Bot):
         set_seed(self.seed)
         texts, labels = self.training_examples()
         self.model = build_intent_model(len(self.vocabulary), self.n_classes, self.hidden)
-        self.model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        history = self.model.fit(self.encode(texts), np.asarray(labels), epochs=epochs,
-                                 batch_size=batch_size, shuffle=True, verbose=verbose)
+        self.model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        history = self.model.fit(
+            self.encode(texts),
+            np.asarray(labels),
+            epochs=epochs,
+            batch_size=batch_size,
+            shuffle=True,
+            verbose=verbose,
+        )
         self.history = history.history
         self._cache_weights()
         return self
@@ -196,8 +222,10 @@ class IntentBot(Bot):
         expected = (len(self.vocabulary), self.n_classes)
         got = (model.input_shape[-1], model.output_shape[-1])
         if got != expected:
-            raise ValueError(f"El modelo espera {got[0]} palabras y {got[1]} clases; estas intenciones "
-                             f"necesitan {expected[0]} palabras y {expected[1]} clases.")
+            raise ValueError(
+                f"El modelo espera {got[0]} palabras y {got[1]} clases; estas intenciones "
+                f"necesitan {expected[0]} palabras y {expected[1]} clases."
+            )
         self.model = model
         self._cache_weights()
         return self
@@ -205,8 +233,9 @@ class IntentBot(Bot):
     def _cache_weights(self):
         hidden = self.model.get_layer("hidden")
         output = self.model.get_layer("intent")
-        self._weights = [np.asarray(w, dtype="float32") for w in
-                         (*hidden.get_weights(), *output.get_weights())]
+        self._weights = [
+            np.asarray(w, dtype="float32") for w in (*hidden.get_weights(), *output.get_weights())
+        ]
 
     # -- inference --------------------------------------------------------------------------
     def predict_proba(self, texts) -> np.ndarray:

@@ -46,8 +46,12 @@ class RetrievalBot(Bot):
 
     name = "retrieval"
 
-    def __init__(self, pairs: list[tuple[str, str]] | None = None, threshold: float = 0.3,
-                 fallback: str = DEFAULT_FALLBACK):
+    def __init__(
+        self,
+        pairs: list[tuple[str, str]] | None = None,
+        threshold: float = 0.3,
+        fallback: str = DEFAULT_FALLBACK,
+    ):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         if pairs is None:

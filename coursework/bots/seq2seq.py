@@ -37,8 +37,7 @@ class Seq2SeqBot(Bot):
 
     name = "seq2seq"
 
-    def __init__(self, model, beam_width: int = 1, threshold: float | None = None,
-                 fallback: str = FALLBACK):
+    def __init__(self, model, beam_width: int = 1, threshold: float | None = None, fallback: str = FALLBACK):
         from coursework.generation.seq2seq import Seq2SeqTranslator
 
         if isinstance(model, Seq2SeqTranslator):
@@ -54,10 +53,11 @@ class Seq2SeqBot(Bot):
         """``(reply, mean token probability)``; the fallback has the confidence of the raw reply."""
         message = check_message(text)
         source = self.translator.encode([message])[0]
-        candidates = self.translator.beam_ids(source, beam_width=self.beam_width,
-                                              length_normalization=True)
-        replies = [(self.translator._tokens_to_text(ids, drop_unknown=True),
-                    math.exp(log_prob / (len(ids) + 1))) for ids, log_prob in candidates]
+        candidates = self.translator.beam_ids(source, beam_width=self.beam_width, length_normalization=True)
+        replies = [
+            (self.translator._tokens_to_text(ids, drop_unknown=True), math.exp(log_prob / (len(ids) + 1)))
+            for ids, log_prob in candidates
+        ]
         reply, confidence = next(((r, c) for r, c in replies if r), replies[0])
         if not reply or (self.threshold is not None and confidence < self.threshold):
             return self.fallback, confidence
@@ -68,8 +68,9 @@ class Seq2SeqBot(Bot):
         return self.respond_with_confidence(text)[0]
 
 
-def load_seq2seq_bot(path: str | os.PathLike, threshold: float | None = None,
-                     beam_width: int = 1) -> Seq2SeqBot:
+def load_seq2seq_bot(
+    path: str | os.PathLike, threshold: float | None = None, beam_width: int = 1
+) -> Seq2SeqBot:
     """A :class:`Seq2SeqBot` from a ``.keras`` file saved by ``coursework train chatbot --save``.
 
     Raises:

@@ -42,15 +42,30 @@ def unit_interval(text: str) -> float:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("chat", help="talk to a bot: intent, retrieval or a saved model")
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--bot", metavar="intent|retrieval|PATH",
-                        help="which bot: 'intent', 'retrieval', or the path of a saved model")
+    source.add_argument(
+        "--bot",
+        metavar="intent|retrieval|PATH",
+        help="which bot: 'intent', 'retrieval', or the path of a saved model",
+    )
     source.add_argument("--model", metavar="PATH", help="same as --bot PATH")
-    parser.add_argument("--once", metavar="TEXT", default=None,
-                        help="answer TEXT, print the reply and exit (default: interactive prompt)")
-    parser.add_argument("--threshold", type=unit_interval, default=None, metavar="0..1",
-                        help="confidence / similarity below which the bot gives its fallback reply")
-    parser.add_argument("--show-score", action="store_true",
-                        help="also print the intent and confidence, or the matched statement and score")
+    parser.add_argument(
+        "--once",
+        metavar="TEXT",
+        default=None,
+        help="answer TEXT, print the reply and exit (default: interactive prompt)",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=unit_interval,
+        default=None,
+        metavar="0..1",
+        help="confidence / similarity below which the bot gives its fallback reply",
+    )
+    parser.add_argument(
+        "--show-score",
+        action="store_true",
+        help="also print the intent and confidence, or the matched statement and score",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -74,8 +89,9 @@ def load_bot(spec: str, threshold: float | None = None):
         return RetrievalBot(**options)
     path = pathlib.Path(spec)
     if not path.exists() and path.suffix != ".keras" and len(path.parts) == 1:  # a name, not a path
-        raise FileNotFoundError(f"No bot called {spec!r}: use one of {', '.join(BUILTIN_BOTS)} or the "
-                                "path of a saved model.")
+        raise FileNotFoundError(
+            f"No bot called {spec!r}: use one of {', '.join(BUILTIN_BOTS)} or the path of a saved model."
+        )
     from coursework.model_kinds import require_kind
 
     if require_kind(path, ("intent-bot", "seq2seq-bot"), "chat") == "intent-bot":
@@ -86,8 +102,10 @@ def load_bot(spec: str, threshold: float | None = None):
     try:
         from coursework.bots.seq2seq import load_seq2seq_bot
     except ImportError as exc:
-        raise ValueError(f"Cannot load {spec!r}: the seq2seq bot (coursework.bots.seq2seq."
-                         f"load_seq2seq_bot) is not available in this installation ({exc}).") from None
+        raise ValueError(
+            f"Cannot load {spec!r}: the seq2seq bot (coursework.bots.seq2seq."
+            f"load_seq2seq_bot) is not available in this installation ({exc})."
+        ) from None
     return load_seq2seq_bot(path, **options) if options else load_seq2seq_bot(path)
 
 

@@ -10,14 +10,24 @@ from coursework.commands import positive
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "check-desafios",
-        help="run each desafío's reference and registered wrong answers against its check cells")
-    parser.add_argument("notebooks", nargs="*",
-                        help="notebook files or name prefixes such as 07a (default: all)")
+        help="run each desafío's reference and registered wrong answers against its check cells",
+    )
+    parser.add_argument(
+        "notebooks", nargs="*", help="notebook files or name prefixes such as 07a (default: all)"
+    )
     parser.add_argument("--dir", default=None, help="reference notebook folder (default: ./notebooks)")
-    parser.add_argument("--profile", choices=("ci", "full"), default="ci",
-                        help="COURSEWORK_PROFILE for the notebooks (default ci)")
-    parser.add_argument("--timeout", type=positive(float), default=900.0,
-                        help="per-cell wall-clock limit in seconds (default 900)")
+    parser.add_argument(
+        "--profile",
+        choices=("ci", "full"),
+        default="ci",
+        help="COURSEWORK_PROFILE for the notebooks (default ci)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive(float),
+        default=900.0,
+        help="per-cell wall-clock limit in seconds (default 900)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
     parser.set_defaults(handler=run)
 
@@ -32,9 +42,12 @@ def run(args) -> int:
     if not paths:
         raise FileNotFoundError("No notebooks to check.")
     desafios = [d for p in paths for d in find_desafios(nbformat.read(p, as_version=4), p.name)]
-    outcomes = check_notebooks(paths, args.profile, args.timeout,
-                               progress=None if args.json else
-                               lambda name: print(f"checking  {name}", file=sys.stderr, flush=True))
+    outcomes = check_notebooks(
+        paths,
+        args.profile,
+        args.timeout,
+        progress=None if args.json else lambda name: print(f"checking  {name}", file=sys.stderr, flush=True),
+    )
     found = problems(outcomes, desafios)
     if args.json:
         print(to_json(outcomes, desafios))
@@ -44,6 +57,8 @@ def run(args) -> int:
             print(f"problem: {line}")
         wrong = sum(o.expected == "fail" for o in outcomes)
         rejected = sum(o.expected == "fail" and o.ok for o in outcomes)
-        print(f"{len(desafios)} desafíos, {rejected}/{wrong} wrong answers rejected, "
-              f"{sum(o.expected == 'pass' and o.ok for o in outcomes)}/{len(desafios)} references pass")
+        print(
+            f"{len(desafios)} desafíos, {rejected}/{wrong} wrong answers rejected, "
+            f"{sum(o.expected == 'pass' and o.ok for o in outcomes)}/{len(desafios)} references pass"
+        )
     return 1 if found else 0

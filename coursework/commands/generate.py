@@ -76,19 +76,40 @@ def progress_bar(total: int):
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("generate", help="continue a prompt with a saved language model")
-    parser.add_argument("--model", required=True, metavar="PATH",
-                        help="a .keras model saved by `train char-generator|word-lm --save PATH`")
+    parser.add_argument(
+        "--model",
+        required=True,
+        metavar="PATH",
+        help="a .keras model saved by `train char-generator|word-lm --save PATH`",
+    )
     parser.add_argument("--prompt", required=True, help="text to continue")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--temperature", type=positive(float), default=DEFAULT_TEMPERATURE,
-                      help=f"sampling temperature (default {DEFAULT_TEMPERATURE}; lower = more conservative)")
-    mode.add_argument("--beam", type=capped(MAX_BEAM_WIDTH, "MAX_BEAM_WIDTH"), default=None, metavar="K",
-                      help=f"beam search with K beams instead of sampling (at most {MAX_BEAM_WIDTH})")
-    parser.add_argument("--length", type=capped(MAX_LENGTH, "MAX_LENGTH"), default=None,
-                        help=f"tokens to generate (default 200 characters / 20 words; at most {MAX_LENGTH})")
+    mode.add_argument(
+        "--temperature",
+        type=positive(float),
+        default=DEFAULT_TEMPERATURE,
+        help=f"sampling temperature (default {DEFAULT_TEMPERATURE}; lower = more conservative)",
+    )
+    mode.add_argument(
+        "--beam",
+        type=capped(MAX_BEAM_WIDTH, "MAX_BEAM_WIDTH"),
+        default=None,
+        metavar="K",
+        help=f"beam search with K beams instead of sampling (at most {MAX_BEAM_WIDTH})",
+    )
+    parser.add_argument(
+        "--length",
+        type=capped(MAX_LENGTH, "MAX_LENGTH"),
+        default=None,
+        help=f"tokens to generate (default 200 characters / 20 words; at most {MAX_LENGTH})",
+    )
     parser.add_argument("--seed", type=non_negative_int, default=None, help="random seed for sampling")
-    parser.add_argument("--samples", type=positive(int), default=1,
-                        help="number of samples, or of beams shown with --beam (default 1)")
+    parser.add_argument(
+        "--samples",
+        type=positive(int),
+        default=1,
+        help="number of samples, or of beams shown with --beam (default 1)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -99,8 +120,9 @@ def run(args) -> int:
     try:  # bytes that are not UTF-8 in argv arrive as lone surrogates (surrogateescape)
         args.prompt.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError(f"--prompt is not valid UTF-8 text ({exc.reason} at character "
-                         f"{exc.start}).") from None
+        raise ValueError(
+            f"--prompt is not valid UTF-8 text ({exc.reason} at character {exc.start})."
+        ) from None
     from coursework.model_kinds import require_kind
 
     require_kind(args.model, ("language-model",), "generate")  # before Keras loads
@@ -116,8 +138,13 @@ def run(args) -> int:
     stepper.encode(prompt)  # fail early, with the list of unknown characters
     if args.beam:
         bar = progress_bar(length)
-        results = beam_search(stepper, prompt, beam_width=args.beam, max_length=length,
-                              progress=None if bar is None else bar.update)
+        results = beam_search(
+            stepper,
+            prompt,
+            beam_width=args.beam,
+            max_length=length,
+            progress=None if bar is None else bar.update,
+        )
         if bar is not None:
             bar.close()
         for text, score in results[: args.samples]:
@@ -126,8 +153,9 @@ def run(args) -> int:
     rng = np.random.default_rng(args.seed)
     for _ in range(args.samples):
         bar = progress_bar(length)
-        text = generate(stepper, prompt, length, args.temperature, rng=rng,
-                        progress=None if bar is None else bar.update)
+        text = generate(
+            stepper, prompt, length, args.temperature, rng=rng, progress=None if bar is None else bar.update
+        )
         if bar is not None:
             bar.close()
         print(f"{prompt}{joiner}{text}")

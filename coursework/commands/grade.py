@@ -9,30 +9,70 @@ from coursework.commands import positive
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "grade", help="grade submissions (students' clones) by running their notebooks with nbval")
-    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                        help="submission folders (with --collect: JSON result files or folders)")
-    parser.add_argument("--reference", default=None, type=_existing,
-                        help="folder of reference (or released) notebooks (default: ./notebooks)")
-    parser.add_argument("--jobs", type=positive(int), default=1,
-                        help="submissions graded in parallel (default 1)")
-    parser.add_argument("--timeout", type=positive(float), default=300.0,
-                        help="per-cell wall-clock limit in seconds (default 300)")
-    parser.add_argument("--submission-timeout", type=positive(float), default=1800.0,
-                        help="wall-clock limit for all notebooks of one submission (default 1800)")
-    parser.add_argument("--memory-mb", type=positive(int), default=4096,
-                        help="memory limit of one running notebook in MiB (default 4096)")
-    parser.add_argument("--network", choices=("auto", "none", "require"), default="auto",
-                        help="network isolation: auto (namespace when possible), none, require")
-    parser.add_argument("--profile", choices=("ci", "full"), default="ci",
-                        help="COURSEWORK_PROFILE for the notebooks (default ci: fast)")
-    parser.add_argument("--report", action="append", default=[], metavar="PATH", type=_report_name,
-                        help="write a report: .md, .csv or .json (repeatable; checked before grading "
-                             "starts, written atomically)")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace existing --report files (refused otherwise)")
-    parser.add_argument("--collect", action="store_true",
-                        help="merge JSON results (e.g. of each student's CI run) instead of grading")
+        "grade", help="grade submissions (students' clones) by running their notebooks with nbval"
+    )
+    parser.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="submission folders (with --collect: JSON result files or folders)",
+    )
+    parser.add_argument(
+        "--reference",
+        default=None,
+        type=_existing,
+        help="folder of reference (or released) notebooks (default: ./notebooks)",
+    )
+    parser.add_argument(
+        "--jobs", type=positive(int), default=1, help="submissions graded in parallel (default 1)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive(float),
+        default=300.0,
+        help="per-cell wall-clock limit in seconds (default 300)",
+    )
+    parser.add_argument(
+        "--submission-timeout",
+        type=positive(float),
+        default=1800.0,
+        help="wall-clock limit for all notebooks of one submission (default 1800)",
+    )
+    parser.add_argument(
+        "--memory-mb",
+        type=positive(int),
+        default=4096,
+        help="memory limit of one running notebook in MiB (default 4096)",
+    )
+    parser.add_argument(
+        "--network",
+        choices=("auto", "none", "require"),
+        default="auto",
+        help="network isolation: auto (namespace when possible), none, require",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("ci", "full"),
+        default="ci",
+        help="COURSEWORK_PROFILE for the notebooks (default ci: fast)",
+    )
+    parser.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="PATH",
+        type=_report_name,
+        help="write a report: .md, .csv or .json (repeatable; checked before grading "
+        "starts, written atomically)",
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace existing --report files (refused otherwise)"
+    )
+    parser.add_argument(
+        "--collect",
+        action="store_true",
+        help="merge JSON results (e.g. of each student's CI run) instead of grading",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print the Markdown report")
     parser.set_defaults(handler=run)
 
@@ -84,9 +124,14 @@ def run(args) -> int:
     if args.collect:
         results, problems = collect_results(args.submissions)
     else:
-        options = GradeOptions(cell_timeout=args.timeout, submission_timeout=args.submission_timeout,
-                               memory_mb=args.memory_mb, network=args.network, jobs=args.jobs,
-                               profile=args.profile)
+        options = GradeOptions(
+            cell_timeout=args.timeout,
+            submission_timeout=args.submission_timeout,
+            memory_mb=args.memory_mb,
+            network=args.network,
+            jobs=args.jobs,
+            profile=args.profile,
+        )
         try:
             results = grade_submissions(args.submissions, args.reference or NOTEBOOK_DIR, options)
         except RuntimeError as exc:  # --network require without a namespace

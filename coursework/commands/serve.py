@@ -16,19 +16,35 @@ from coursework.commands.export import model_name
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("serve", help="serve a saved text classifier over HTTP")
-    parser.add_argument("--model", required=True, metavar="PATH",
-                        help="a .keras file or a SavedModel folder (from `coursework export`)")
+    parser.add_argument(
+        "--model",
+        required=True,
+        metavar="PATH",
+        help="a .keras file or a SavedModel folder (from `coursework export`)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8000,
-                        help="TCP port (default 8000; 0 = any free port)")
-    parser.add_argument("--name", default=None, type=model_name,
-                        help="model name in /v1/models/<name>:predict (default: the file's stem)")
-    parser.add_argument("--labels", default=["negative", "positive"], type=_labels,
-                        help="comma-separated class names, index = class id (default negative,positive)")
+    parser.add_argument("--port", type=_port, default=8000, help="TCP port (default 8000; 0 = any free port)")
+    parser.add_argument(
+        "--name",
+        default=None,
+        type=model_name,
+        help="model name in /v1/models/<name>:predict (default: the file's stem)",
+    )
+    parser.add_argument(
+        "--labels",
+        default=["negative", "positive"],
+        type=_labels,
+        help="comma-separated class names, index = class id (default negative,positive)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request (off by default)")
-    parser.add_argument("--body-timeout", type=_seconds, default=None, metavar="SECONDS",
-                        help="seconds a client may take to send a request body; a client that "
-                             "stalls gets 408 and is disconnected (default 30)")
+    parser.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="seconds a client may take to send a request body; a client that "
+        "stalls gets 408 and is disconnected (default 30)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -49,8 +65,9 @@ def _labels(text: str) -> list[str]:
 
     labels = [label.strip() for label in text.split(",") if label.strip()]
     if len(labels) < 2 or len(set(labels)) != len(labels):
-        raise argparse.ArgumentTypeError(f"expected two or more distinct comma-separated class names, "
-                                         f"got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected two or more distinct comma-separated class names, got {text!r}"
+        )
     return labels
 
 
@@ -148,12 +165,13 @@ def run(args) -> int:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     app = create_app(predictor, name=name, body_timeout=args.body_timeout or BODY_TIMEOUT)
-    config = uvicorn.Config(app, log_level="info",
-                            access_log=args.access_log, timeout_graceful_shutdown=5)
+    config = uvicorn.Config(app, log_level="info", access_log=args.access_log, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     _exit_with_parent(server)
-    print(f"Serving model {name!r} from {predictor.source} on http://{shown}:{port}/ "
-          "(Ctrl+C stops it)", flush=True)
+    print(
+        f"Serving model {name!r} from {predictor.source} on http://{shown}:{port}/ (Ctrl+C stops it)",
+        flush=True,
+    )
     try:
         server.run(sockets=[sock])
     finally:

@@ -32,20 +32,29 @@ def non_negative_int(text: str) -> int:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("train", help="train a task on its default offline data")
-    parser.add_argument("tasks", nargs="+", metavar="TASK",
-                        help="task name(s) (see `coursework tasks`), or `all`")
-    parser.add_argument("--profile", choices=PROFILES, default=None,
-                        help="run size: full (default) or ci (small and fast)")
-    parser.add_argument("--epochs", type=positive(int), default=None,
-                        help="maximum number of epochs (default: the profile's)")
+    parser.add_argument(
+        "tasks", nargs="+", metavar="TASK", help="task name(s) (see `coursework tasks`), or `all`"
+    )
+    parser.add_argument(
+        "--profile", choices=PROFILES, default=None, help="run size: full (default) or ci (small and fast)"
+    )
+    parser.add_argument(
+        "--epochs", type=positive(int), default=None, help="maximum number of epochs (default: the profile's)"
+    )
     parser.add_argument("--seed", type=non_negative_int, default=42, help="random seed ≥ 0 (default 42)")
-    parser.add_argument("--save", metavar="PATH", default=None,
-                        help="write the trained model to PATH (.keras); an existing file is refused "
-                             "unless --overwrite is given")
+    parser.add_argument(
+        "--save",
+        metavar="PATH",
+        default=None,
+        help="write the trained model to PATH (.keras); an existing file is refused "
+        "unless --overwrite is given",
+    )
     parser.add_argument("--overwrite", action="store_true", help="let --save replace an existing file")
-    parser.add_argument("--json", action="store_true",
-                        help='print one JSON object, {"results": [one summary per task]}, instead of '
-                             "a table")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object, {"results": [one summary per task]}, instead of a table',
+    )
     parser.set_defaults(handler=run)
 
 
@@ -80,8 +89,9 @@ def run(args) -> int:
         check_save_path(args.save, args.overwrite)  # fail before training, not after
 
     # Keras progress goes to stdout; with --json stdout carries only the JSON document.
-    config = TrainConfig(profile=profile, epochs=args.epochs, seed=args.seed,
-                         verbose=0 if args.json else fit_verbose())
+    config = TrainConfig(
+        profile=profile, epochs=args.epochs, seed=args.seed, verbose=0 if args.json else fit_verbose()
+    )
     summaries = []
     for recipe in recipes:
         if not args.json:
@@ -98,8 +108,20 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({"results": summaries}, ensure_ascii=False), flush=True)
     elif len(summaries) > 1:
-        print("\n" + format_table(
-            ["task", "headline metric", "value", "epochs", "seconds"],
-            [[s["task"], s["headline_metric"], s.get(s["headline_metric"], float("nan")),
-              s["epochs"], s["seconds"]] for s in summaries]))
+        print(
+            "\n"
+            + format_table(
+                ["task", "headline metric", "value", "epochs", "seconds"],
+                [
+                    [
+                        s["task"],
+                        s["headline_metric"],
+                        s.get(s["headline_metric"], float("nan")),
+                        s["epochs"],
+                        s["seconds"],
+                    ]
+                    for s in summaries
+                ],
+            )
+        )
     return 0

@@ -20,14 +20,29 @@ from coursework.generation.search import MAX_BEAM_WIDTH, MAX_LENGTH
 def register(subparsers) -> None:
     parser = subparsers.add_parser("translate", help="translate text with a saved seq2seq model")
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="text(s) to translate")
-    parser.add_argument("--model", metavar="PATH", required=True,
-                        help="a .keras file saved by `train translator --save`")
-    parser.add_argument("--beam", type=capped(MAX_BEAM_WIDTH, "MAX_BEAM_WIDTH"), default=1, metavar="N",
-                        help=f"beam width (default 1: greedy decoding; at most {MAX_BEAM_WIDTH})")
-    parser.add_argument("--max-length", type=capped(MAX_LENGTH, "MAX_LENGTH"), default=None, metavar="N",
-                        help=f"maximum output tokens (default: the model's; at most {MAX_LENGTH})")
-    parser.add_argument("--unknown", choices=("error", "unk"), default="error",
-                        help="unknown words: fail (default) or replace them by [UNK]")
+    parser.add_argument(
+        "--model", metavar="PATH", required=True, help="a .keras file saved by `train translator --save`"
+    )
+    parser.add_argument(
+        "--beam",
+        type=capped(MAX_BEAM_WIDTH, "MAX_BEAM_WIDTH"),
+        default=1,
+        metavar="N",
+        help=f"beam width (default 1: greedy decoding; at most {MAX_BEAM_WIDTH})",
+    )
+    parser.add_argument(
+        "--max-length",
+        type=capped(MAX_LENGTH, "MAX_LENGTH"),
+        default=None,
+        metavar="N",
+        help=f"maximum output tokens (default: the model's; at most {MAX_LENGTH})",
+    )
+    parser.add_argument(
+        "--unknown",
+        choices=("error", "unk"),
+        default="error",
+        help="unknown words: fail (default) or replace them by [UNK]",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -42,7 +57,6 @@ def run(args) -> int:
     from coursework.generation.seq2seq import load_translator
 
     translator = load_translator(args.model, on_unknown=args.unknown)
-    for translation in translator.translate(args.texts, beam_width=args.beam,
-                                            max_length=args.max_length):
+    for translation in translator.translate(args.texts, beam_width=args.beam, max_length=args.max_length):
         print(translation)
     return 0

@@ -12,9 +12,23 @@ from coursework.datasets.translation import load_spa_eng_pairs
 from coursework.datasets.word_corpus import load_word_corpus
 
 __all__ = [
-    "AdditionTask", "CharVocabulary", "count_carries", "load_char_corpus", "load_chitchat_pairs",
-    "load_english_news", "load_heldout", "load_intents", "load_rotten_tomatoes", "load_spa_eng_pairs",
-    "load_spanish_chatterbot_pairs", "load_spanish_speeches", "load_text_file", "load_word_corpus",
-    "make_addition_splits", "make_number_translation_splits", "number_to_words", "package_dir",
+    "AdditionTask",
+    "CharVocabulary",
+    "count_carries",
+    "load_char_corpus",
+    "load_chitchat_pairs",
+    "load_english_news",
+    "load_heldout",
+    "load_intents",
+    "load_rotten_tomatoes",
+    "load_spa_eng_pairs",
+    "load_spanish_chatterbot_pairs",
+    "load_spanish_speeches",
+    "load_text_file",
+    "load_word_corpus",
+    "make_addition_splits",
+    "make_number_translation_splits",
+    "number_to_words",
+    "package_dir",
     "package_file",
 ]

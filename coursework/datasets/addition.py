@@ -27,7 +27,7 @@ _QUERY_RE = re.compile(r"^(\d+)\+(\d+)$")
 class AdditionSplits:
     """Queries, answers and one-hot arrays for train / validation / test (no pair in two splits)."""
 
-    task: "AdditionTask"
+    task: AdditionTask
     queries: dict[str, list[str]]
     answers: dict[str, list[str]]
 
@@ -101,8 +101,10 @@ class AdditionTask:
             a, b = _QUERY_RE.match(text).groups()
             too_long = [n for n in (a, b) if len(n.lstrip("0") or "0") > self.digits]
             if too_long:
-                problem = (f"operand {too_long[0]!r} has more than {self.digits} digits "
-                           f"(the model was built for up to {self.digits})")
+                problem = (
+                    f"operand {too_long[0]!r} has more than {self.digits} digits "
+                    f"(the model was built for up to {self.digits})"
+                )
             else:
                 return int(a), int(b)
         raise ValueError(f"Invalid query {query!r}: {problem}. Expected {self.allowed_form}.")

@@ -27,7 +27,7 @@ import dataclasses
 import os
 import re
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -38,7 +38,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalize_text(text: str, lowercase: bool = True) -> str:
-    """Lowercase (optional) and collapse whitespace runs to one space: ``" Hola\\n  Mundo "`` → ``"hola mundo"``.
+    """Lowercase (optional) and collapse whitespace runs to one space:
+    ``" Hola\\n  Mundo "`` → ``"hola mundo"``.
 
     Example:
         >>> normalize_text("  ¿Qué\\tTAL?\\n\\n Bien ")
@@ -56,8 +57,9 @@ def join_documents(documents: Iterable[str], lowercase: bool = True) -> str:
     return DOC_SEPARATOR.join(doc for doc in cleaned if doc)
 
 
-def load_corpus_text(source: str | os.PathLike = "es", max_chars: int | None = None,
-                     lowercase: bool = True) -> str:
+def load_corpus_text(
+    source: str | os.PathLike = "es", max_chars: int | None = None, lowercase: bool = True
+) -> str:
     """Normalised text of a corpus: ``"es"`` (Spanish parliament speeches, the default), ``"en"``
     (English news) or the path of a UTF-8 text file (blank lines separate its documents).
 
@@ -111,7 +113,7 @@ class CharVocabulary:
         object.__setattr__(self, "_index", {c: i for i, c in enumerate(self.chars)})
 
     @classmethod
-    def from_text(cls, text: str, min_count: int = 20) -> "CharVocabulary":
+    def from_text(cls, text: str, min_count: int = 20) -> CharVocabulary:
         """Characters seen at least ``min_count`` times in ``text`` (sorted), after :data:`UNKNOWN_CHAR`."""
         if not isinstance(min_count, int) or min_count < 1:
             raise ValueError(f"min_count must be a positive integer, got {min_count!r}.")
@@ -159,7 +161,8 @@ class CharVocabulary:
 
 
 def split_blocks(text: str, val_fraction: float = 0.1, n_blocks: int = 20) -> tuple[list[str], list[str]]:
-    """Cut ``text`` into ``n_blocks`` contiguous blocks; every ``round(1/val_fraction)``-th goes to validation.
+    """Cut ``text`` into ``n_blocks`` contiguous blocks; every ``round(1/val_fraction)``-th block goes
+    to validation.
 
     Example:
         >>> train, val = split_blocks("abcdefghij", val_fraction=0.2, n_blocks=5)
@@ -173,16 +176,20 @@ def split_blocks(text: str, val_fraction: float = 0.1, n_blocks: int = 20) -> tu
     if len(text) < 2 * n_blocks:
         raise ValueError(f"Text of {len(text)} characters is too short for {n_blocks} blocks.")
     edges = np.linspace(0, len(text), n_blocks + 1).round().astype(int)
-    blocks = [text[a:b] for a, b in zip(edges[:-1], edges[1:])]
+    blocks = [text[a:b] for a, b in zip(edges[:-1], edges[1:], strict=False)]
     every = max(2, round(1 / val_fraction))
     is_val = [(i + 1) % every == 0 for i in range(n_blocks)]
     if not any(is_val):
         is_val[-1] = True
-    return ([b for b, v in zip(blocks, is_val) if not v], [b for b, v in zip(blocks, is_val) if v])
+    return (
+        [b for b, v in zip(blocks, is_val, strict=False) if not v],
+        [b for b, v in zip(blocks, is_val, strict=False) if v],
+    )
 
 
-def make_windows(blocks: Sequence[np.ndarray], window: int, stride: int | None = None,
-                 targets: str = "sequence") -> tuple[np.ndarray, np.ndarray]:
+def make_windows(
+    blocks: Sequence[np.ndarray], window: int, stride: int | None = None, targets: str = "sequence"
+) -> tuple[np.ndarray, np.ndarray]:
     """Input windows and next-token targets, cut inside each block (never across two).
 
     Args:
@@ -258,9 +265,14 @@ class CharCorpus(BlockSplitMixin):
         return DOC_SEPARATOR.join(self.vocab.decode(b) for b in blocks)
 
 
-def load_char_corpus(source: str | os.PathLike = "es", max_chars: int | None = None,
-                     val_fraction: float = 0.1, n_blocks: int = 20, min_count: int = 20,
-                     lowercase: bool = True) -> CharCorpus:
+def load_char_corpus(
+    source: str | os.PathLike = "es",
+    max_chars: int | None = None,
+    val_fraction: float = 0.1,
+    n_blocks: int = 20,
+    min_count: int = 20,
+    lowercase: bool = True,
+) -> CharCorpus:
     """Load, normalise, split and encode a corpus (see the module docstring for the policy).
 
     Example:
@@ -271,5 +283,9 @@ def load_char_corpus(source: str | os.PathLike = "es", max_chars: int | None = N
     text = load_corpus_text(source, max_chars=max_chars, lowercase=lowercase)
     train_text, val_text = split_blocks(text, val_fraction, n_blocks)
     vocab = CharVocabulary.from_text("".join(train_text), min_count=min_count)
-    return CharCorpus(vocab=vocab, train_blocks=[vocab.encode(b) for b in train_text],
-                      val_blocks=[vocab.encode(b) for b in val_text], source=str(source))
+    return CharCorpus(
+        vocab=vocab,
+        train_blocks=[vocab.encode(b) for b in train_text],
+        val_blocks=[vocab.encode(b) for b in val_text],
+        source=str(source),
+    )

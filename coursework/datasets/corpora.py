@@ -34,7 +34,7 @@ def _read_zipped_csv(package: str, relative: str, member: str):
         raise ValueError(f"{path} is corrupt or lacks {member!r} ({exc}); reinstall {package!r}.") from exc
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _speeches_frame():
     return _read_zipped_csv(*SPANISH_SPEECHES)
 
@@ -46,7 +46,7 @@ def load_spanish_speeches(with_metadata: bool = False):
     return frame.copy() if with_metadata else frame["text"].astype(str).tolist()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _news_frame():
     return _read_zipped_csv(*ENGLISH_NEWS)
 
@@ -65,8 +65,9 @@ def load_text_file(path: str | os.PathLike) -> str:
     try:
         text = source.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{str(source)!r} is not valid UTF-8 (byte {exc.start}); "
-                         "save it as UTF-8 and try again.") from None
+        raise ValueError(
+            f"{str(source)!r} is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again."
+        ) from None
     if not text.strip():
         raise ValueError(f"{str(source)!r} is empty.")
     return text

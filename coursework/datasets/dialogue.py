@@ -35,7 +35,7 @@ def _clean(value) -> str:
     return " ".join(str(value).split())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _spanish_conversations() -> tuple[tuple[str, tuple[str, ...]], ...]:
     import yaml
 
@@ -77,11 +77,10 @@ def load_spanish_chatterbot_pairs() -> list[tuple[str, str]]:
         >>> ('Qué tal', 'Muy buenas, encantado de saludarte') in load_spanish_chatterbot_pairs()
         True
     """
-    return [(lines[i], lines[i + 1])
-            for _, lines in _spanish_conversations() for i in range(len(lines) - 1)]
+    return [(lines[i], lines[i + 1]) for _, lines in _spanish_conversations() for i in range(len(lines) - 1)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _chitchat_turns() -> tuple[tuple[str, ...], ...]:
     path = package_file(CHITCHAT_PACKAGE, CHITCHAT_FILE)
     try:
@@ -104,7 +103,7 @@ def load_chitchat_conversations(limit: int | None = None) -> list[list[str]]:
     """The chitchat conversations (7,168), each a list of turns; ``limit`` keeps the first ones."""
     conversations = _chitchat_turns()
     if limit is not None:
-        conversations = conversations[:_check_limit(limit)]
+        conversations = conversations[: _check_limit(limit)]
     return [list(turns) for turns in conversations]
 
 

@@ -105,8 +105,9 @@ def load_intents(path: str | os.PathLike | None = None) -> Intents:
     return Intents(patterns=patterns, responses=responses, fallback=fallback, out_of_domain=out_of_domain)
 
 
-def load_heldout(path: str | os.PathLike | None = None, intents: Intents | None = None
-                 ) -> tuple[list[str], list[int]]:
+def load_heldout(
+    path: str | os.PathLike | None = None, intents: Intents | None = None
+) -> tuple[list[str], list[int]]:
     """Held-out paraphrases as ``(texts, labels)``, labels indexing ``intents.names``.
 
     Raises:

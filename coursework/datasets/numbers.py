@@ -27,20 +27,91 @@ import numpy as np
 MAX_NUMBER = 999_999
 LANGUAGES = ("es", "en")
 
-_ES_UNITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
-             "diez", "once", "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete",
-             "dieciocho", "diecinueve", "veinte", "veintiuno", "veintidós", "veintitrés",
-             "veinticuatro", "veinticinco", "veintiséis", "veintisiete", "veintiocho", "veintinueve"]
-_ES_TENS = {3: "treinta", 4: "cuarenta", 5: "cincuenta", 6: "sesenta", 7: "setenta", 8: "ochenta",
-            9: "noventa"}
-_ES_HUNDREDS = {1: "ciento", 2: "doscientos", 3: "trescientos", 4: "cuatrocientos", 5: "quinientos",
-                6: "seiscientos", 7: "setecientos", 8: "ochocientos", 9: "novecientos"}
+_ES_UNITS = [
+    "cero",
+    "uno",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+    "once",
+    "doce",
+    "trece",
+    "catorce",
+    "quince",
+    "dieciséis",
+    "diecisiete",
+    "dieciocho",
+    "diecinueve",
+    "veinte",
+    "veintiuno",
+    "veintidós",
+    "veintitrés",
+    "veinticuatro",
+    "veinticinco",
+    "veintiséis",
+    "veintisiete",
+    "veintiocho",
+    "veintinueve",
+]
+_ES_TENS = {
+    3: "treinta",
+    4: "cuarenta",
+    5: "cincuenta",
+    6: "sesenta",
+    7: "setenta",
+    8: "ochenta",
+    9: "noventa",
+}
+_ES_HUNDREDS = {
+    1: "ciento",
+    2: "doscientos",
+    3: "trescientos",
+    4: "cuatrocientos",
+    5: "quinientos",
+    6: "seiscientos",
+    7: "setecientos",
+    8: "ochocientos",
+    9: "novecientos",
+}
 
-_EN_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-             "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-             "eighteen", "nineteen"]
-_EN_TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty",
-            9: "ninety"}
+_EN_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_EN_TENS = {
+    2: "twenty",
+    3: "thirty",
+    4: "forty",
+    5: "fifty",
+    6: "sixty",
+    7: "seventy",
+    8: "eighty",
+    9: "ninety",
+}
 
 
 def _es_below_100(n: int, apocope: bool) -> str:
@@ -99,8 +170,10 @@ def number_to_words(n: int, lang: str = "es") -> str:
         raise ValueError(f"Unknown language {lang!r}: choose 'es' or 'en'.")
     n = int(n)
     if not 0 <= n <= MAX_NUMBER:
-        raise ValueError(f"{n:,} is out of range: numbers from 0 to {MAX_NUMBER:,} are supported "
-                         "(un millón / one million and beyond are not).")
+        raise ValueError(
+            f"{n:,} is out of range: numbers from 0 to {MAX_NUMBER:,} are supported "
+            "(un millón / one million and beyond are not)."
+        )
     thousands, rest = divmod(n, 1000)
     if lang == "es":
         if thousands == 0:
@@ -127,7 +200,7 @@ class NumberTranslationSplits:
 
     def pairs(self, split: str) -> list[tuple[str, str]]:
         """``(spanish, english)`` pairs of one split."""
-        return list(zip(self.sources[split], self.targets[split]))
+        return list(zip(self.sources[split], self.targets[split], strict=False))
 
 
 def random_number(rng: np.random.Generator, max_digits: int = 6) -> int:
@@ -137,8 +210,9 @@ def random_number(rng: np.random.Generator, max_digits: int = 6) -> int:
     return int(rng.integers(low, 10**digits))
 
 
-def make_number_translation_splits(n: int = 20_000, validation: float = 0.05, test: float = 0.1,
-                                   max_digits: int = 6, seed: int = 0) -> NumberTranslationSplits:
+def make_number_translation_splits(
+    n: int = 20_000, validation: float = 0.05, test: float = 0.1, max_digits: int = 6, seed: int = 0
+) -> NumberTranslationSplits:
     """Generate ``n`` distinct numbers and split them into train / validation / test.
 
     Numbers below 100 and the one-word numbers (*cien*, *doscientos*… *mil*) always go to training
@@ -172,10 +246,14 @@ def make_number_translation_splits(n: int = 20_000, validation: float = 0.05, te
     large = [v for v in numbers if v not in basic_set]
     n_val, n_test = int(round(n * validation)), int(round(n * test))
     if n_val + n_test > len(large):
-        raise ValueError(f"Not enough numbers of two words or more for the held-out splits; raise n "
-                         f"(got {n}).")
-    chosen = {"validation": large[:n_val], "test": large[n_val:n_val + n_test],
-              "train": large[n_val + n_test:] + basic}
+        raise ValueError(
+            f"Not enough numbers of two words or more for the held-out splits; raise n (got {n})."
+        )
+    chosen = {
+        "validation": large[:n_val],
+        "test": large[n_val : n_val + n_test],
+        "train": large[n_val + n_test :] + basic,
+    }
     order = rng.permutation(len(chosen["train"]))
     chosen["train"] = [chosen["train"][i] for i in order]
     return NumberTranslationSplits(

@@ -40,7 +40,7 @@ class TextSplit:
         return float(max(self.labels.mean(), 1 - self.labels.mean())) if len(self) else float("nan")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _frame():
     import pandas as pd
 
@@ -50,8 +50,9 @@ def _frame():
     return frame
 
 
-def load_rotten_tomatoes(validation: float = 0.1, test: float = 0.2, seed: int = 1234,
-                         limit: int | None = None) -> dict[str, TextSplit]:
+def load_rotten_tomatoes(
+    validation: float = 0.1, test: float = 0.2, seed: int = 1234, limit: int | None = None
+) -> dict[str, TextSplit]:
     """Train / validation / test splits grouped by movie, with a fixed seed.
 
     Args:
@@ -66,15 +67,20 @@ def load_rotten_tomatoes(validation: float = 0.1, test: float = 0.2, seed: int =
     movies = np.array(sorted(frame["movie_name"].unique()))
     np.random.default_rng(seed).shuffle(movies)
     n_val, n_test = int(len(movies) * validation), int(len(movies) * test)
-    groups = {"validation": set(movies[:n_val]), "test": set(movies[n_val:n_val + n_test]),
-              "train": set(movies[n_val + n_test:])}
+    groups = {
+        "validation": set(movies[:n_val]),
+        "test": set(movies[n_val : n_val + n_test]),
+        "train": set(movies[n_val + n_test :]),
+    }
     out = {}
     for split, chosen in groups.items():
         part = frame[frame["movie_name"].isin(chosen)]
         if limit is not None:
             share = {"train": 1 - validation - test, "validation": validation, "test": test}[split]
             part = part.sample(frac=1.0, random_state=seed).head(max(1, int(limit * share)))
-        out[split] = TextSplit(texts=part["text"].astype(str).tolist(),
-                               labels=part["label"].to_numpy(dtype="int32"),
-                               movies=part["movie_name"].astype(str).tolist())
+        out[split] = TextSplit(
+            texts=part["text"].astype(str).tolist(),
+            labels=part["label"].to_numpy(dtype="int32"),
+            movies=part["movie_name"].astype(str).tolist(),
+        )
     return out

@@ -20,8 +20,9 @@ import pathlib
 SPA_ENG_URL = "https://www.manythings.org/anki/spa-eng.zip"
 
 
-def load_tab_separated_pairs(path: str | os.PathLike, limit: int | None = None,
-                             columns: tuple[int, int] = (0, 1)) -> list[tuple[str, str]]:
+def load_tab_separated_pairs(
+    path: str | os.PathLike, limit: int | None = None, columns: tuple[int, int] = (0, 1)
+) -> list[tuple[str, str]]:
     """Read ``(column a, column b)`` pairs from a tab-separated text file (UTF-8).
 
     Blank lines are skipped; extra columns (the Tatoeba attribution) are ignored.
@@ -50,8 +51,10 @@ def load_tab_separated_pairs(path: str | os.PathLike, limit: int | None = None,
                 continue
             fields = line.split("\t")
             if len(fields) < needed:
-                raise ValueError(f"{source.name}, line {number}: expected at least {needed} "
-                                 f"tab-separated columns, found {len(fields)}: {line[:60]!r}.")
+                raise ValueError(
+                    f"{source.name}, line {number}: expected at least {needed} "
+                    f"tab-separated columns, found {len(fields)}: {line[:60]!r}."
+                )
             pairs.append((fields[first].strip(), fields[second].strip()))
             if limit is not None and len(pairs) >= limit:
                 break
@@ -70,8 +73,9 @@ def download_spa_eng(cache_dir: str | os.PathLike | None = None) -> pathlib.Path
     """
     import keras
 
-    folder = keras.utils.get_file("spa-eng.zip", SPA_ENG_URL, extract=True,
-                                  cache_dir=None if cache_dir is None else str(cache_dir))
+    folder = keras.utils.get_file(
+        "spa-eng.zip", SPA_ENG_URL, extract=True, cache_dir=None if cache_dir is None else str(cache_dir)
+    )
     matches = sorted(pathlib.Path(folder).rglob("spa.txt"))
     if not matches:
         raise FileNotFoundError(f"spa.txt not found after extracting {SPA_ENG_URL} into {folder}.")

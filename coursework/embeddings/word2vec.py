@@ -12,7 +12,7 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -64,9 +64,18 @@ def epoch_logger(label: str, epochs: int, enabled: bool = True):
     return _EpochLog()
 
 
-def train_word2vec(sentences: Sequence[Sequence[str]], sg: bool = False, vector_size: int = 100,
-                   window: int = 5, min_count: int = 5, epochs: int = 10, negative: int = 5,
-                   workers: int = 2, seed: int = 42, progress: bool = True):
+def train_word2vec(
+    sentences: Sequence[Sequence[str]],
+    sg: bool = False,
+    vector_size: int = 100,
+    window: int = 5,
+    min_count: int = 5,
+    epochs: int = 10,
+    negative: int = 5,
+    workers: int = 2,
+    seed: int = 42,
+    progress: bool = True,
+):
     """Train gensim Word2Vec: CBOW (``sg=False``) or skip-gram (``sg=True``), printing one line per
     epoch with its training loss when ``progress``. Returns the ``Word2Vec`` model (vectors in
     ``model.wv``).
@@ -80,10 +89,19 @@ def train_word2vec(sentences: Sequence[Sequence[str]], sg: bool = False, vector_
     from gensim.models import Word2Vec
 
     check_sentences(sentences)
-    return Word2Vec(sentences=[list(s) for s in sentences], sg=int(bool(sg)), vector_size=vector_size,
-                    window=window, min_count=min_count, epochs=epochs, negative=negative,
-                    workers=workers, seed=seed, compute_loss=True,
-                    callbacks=[epoch_logger("skip-gram" if sg else "CBOW", epochs, progress)])
+    return Word2Vec(
+        sentences=[list(s) for s in sentences],
+        sg=int(bool(sg)),
+        vector_size=vector_size,
+        window=window,
+        min_count=min_count,
+        epochs=epochs,
+        negative=negative,
+        workers=workers,
+        seed=seed,
+        compute_loss=True,
+        callbacks=[epoch_logger("skip-gram" if sg else "CBOW", epochs, progress)],
+    )
 
 
 def check_sentences(sentences) -> None:
@@ -94,8 +112,9 @@ def check_sentences(sentences) -> None:
         raise TypeError("sentences must be lists of tokens; use sentences_from_texts(texts) first.")
 
 
-def least_similar(keyed_vectors, word: str, topn: int = 5, restrict_vocab: int | None = None
-                  ) -> list[tuple[str, float]]:
+def least_similar(
+    keyed_vectors, word: str, topn: int = 5, restrict_vocab: int | None = None
+) -> list[tuple[str, float]]:
     """The ``topn`` words with the *lowest* cosine similarity to ``word`` (most negative first),
     among the first ``restrict_vocab`` (most frequent) words: the other end of ``most_similar``.
 
@@ -128,8 +147,9 @@ def least_similar(keyed_vectors, word: str, topn: int = 5, restrict_vocab: int |
 # Evaluation and projections
 
 
-def evaluate_analogies(keyed_vectors, restrict_vocab: int = 100_000, path: str | None = None,
-                       batch_size: int = 256) -> dict:
+def evaluate_analogies(
+    keyed_vectors, restrict_vocab: int = 100_000, path: str | None = None, batch_size: int = 256
+) -> dict:
     """Accuracy on gensim's ``questions-words.txt`` (Mikolov's analogies, "a : b :: c : ?").
 
     Same rule as gensim's ``evaluate_word_analogies`` (3CosAdd over unit vectors, the three question
@@ -148,7 +168,7 @@ def evaluate_analogies(keyed_vectors, restrict_vocab: int = 100_000, path: str |
     index: dict[str, int] = {}
     for i, word in enumerate(words):
         index.setdefault(word.lower(), i)  # the most frequent casing wins, as in gensim
-    vectors = np.asarray(keyed_vectors.vectors[:len(words)], dtype="float32")
+    vectors = np.asarray(keyed_vectors.vectors[: len(words)], dtype="float32")
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     sections: dict[str, list[tuple[int, int, int, int]]] = {}
     section = None
@@ -171,7 +191,7 @@ def evaluate_analogies(keyed_vectors, restrict_vocab: int = 100_000, path: str |
         q = np.array(questions, dtype=int).reshape(-1, 4)
         correct = 0
         for start in range(0, len(q), batch_size):
-            a, b, c, d = q[start:start + batch_size].T
+            a, b, c, d = q[start : start + batch_size].T
             scores = (unit[b] - unit[a] + unit[c]) @ unit.T
             rows = np.arange(len(a))
             for excluded in (a, b, c):
@@ -186,9 +206,13 @@ def evaluate_analogies(keyed_vectors, restrict_vocab: int = 100_000, path: str |
     named = [n for n in sections if sections[n]]
     syntactic = [n for n in named if n.startswith("gram")]
     semantic = [n for n in named if not n.startswith("gram")]
-    return {"accuracy": accuracy(named), "semantic": accuracy(semantic), "syntactic": accuracy(syntactic),
-            "sections": {n: accuracy([n]) for n in named},
-            "questions": sum(len(sections[n]) for n in named)}
+    return {
+        "accuracy": accuracy(named),
+        "semantic": accuracy(semantic),
+        "syntactic": accuracy(syntactic),
+        "sections": {n: accuracy([n]) for n in named},
+        "questions": sum(len(sections[n]) for n in named),
+    }
 
 
 def evaluate_similarity(keyed_vectors, path: str | None = None) -> dict:
@@ -210,8 +234,9 @@ def evaluate_similarity(keyed_vectors, path: str | None = None) -> dict:
     return {"pearson": float(pearson[0]), "spearman": float(spearman[0]), "oov_ratio": float(oov)}
 
 
-def project_words(keyed_vectors, words: Sequence[str], method: str = "pca", seed: int = 0,
-                  perplexity: float | None = None) -> np.ndarray:
+def project_words(
+    keyed_vectors, words: Sequence[str], method: str = "pca", seed: int = 0, perplexity: float | None = None
+) -> np.ndarray:
     """2-D coordinates of ``words`` by PCA or t-SNE (scikit-learn).
 
     Raises:
@@ -241,8 +266,14 @@ def project_words(keyed_vectors, words: Sequence[str], method: str = "pca", seed
     raise ValueError(f"Unknown method {method!r}: use 'pca' or 'tsne'.")
 
 
-def plot_word_projection(keyed_vectors, groups: Mapping[str, Sequence[str]], method: str = "pca",
-                         title: str | None = None, ax=None, seed: int = 0):
+def plot_word_projection(
+    keyed_vectors,
+    groups: Mapping[str, Sequence[str]],
+    method: str = "pca",
+    title: str | None = None,
+    ax=None,
+    seed: int = 0,
+):
     """Scatter plot of word groups (``{"países": [...], "capitales": [...]}``) projected to 2-D,
     one colour per group, each point labelled. Returns the ``Axes``.
 
@@ -258,9 +289,9 @@ def plot_word_projection(keyed_vectors, groups: Mapping[str, Sequence[str]], met
         _, ax = plt.subplots(figsize=(7, 5.5))
     start = 0
     for name, group in groups.items():
-        part = coords[start:start + len(group)]
+        part = coords[start : start + len(group)]
         ax.scatter(part[:, 0], part[:, 1], label=name, s=30)
-        for (x, y), word in zip(part, group):
+        for (x, y), word in zip(part, group, strict=False):
             ax.annotate(word, (x, y), textcoords="offset points", xytext=(3, 3), fontsize=8)
         start += len(group)
     label = {"pca": "PCA", "tsne": "t-SNE"}.get(method, method)

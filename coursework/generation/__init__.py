@@ -21,9 +21,23 @@ from coursework.generation.search import (
 )
 from coursework.generation.text import RecurrentStepper, beam_search, generate, next_token_probs, top_k_next
 
-__all__ = ["DEFAULT_TEMPERATURE", "MAX_BEAM_TOKENS", "MAX_BEAM_WIDTH", "MAX_LENGTH", "RecurrentStepper",
-           "Seq2SeqTranslator", "beam_search", "beam_search_steps", "check_limits", "generate",
-           "load_translator", "next_token_probs", "sample_next", "sample_steps", "top_k_next"]
+__all__ = [
+    "DEFAULT_TEMPERATURE",
+    "MAX_BEAM_TOKENS",
+    "MAX_BEAM_WIDTH",
+    "MAX_LENGTH",
+    "RecurrentStepper",
+    "Seq2SeqTranslator",
+    "beam_search",
+    "beam_search_steps",
+    "check_limits",
+    "generate",
+    "load_translator",
+    "next_token_probs",
+    "sample_next",
+    "sample_steps",
+    "top_k_next",
+]
 
 
 def __getattr__(name):

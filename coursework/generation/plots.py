@@ -10,8 +10,14 @@ from __future__ import annotations
 import math
 
 
-def plot_perplexity(history, baseline: float | None = None, baseline_label: str = "bigrama (conteos)",
-                    title: str = "Perplejidad por época", unit: str = "carácter", ax=None):
+def plot_perplexity(
+    history,
+    baseline: float | None = None,
+    baseline_label: str = "bigrama (conteos)",
+    title: str = "Perplejidad por época",
+    unit: str = "carácter",
+    ax=None,
+):
     """Training and validation perplexity (``exp`` of the losses) per epoch, with an optional
     horizontal baseline; ``history`` is a Keras ``History`` or its dict. Returns the axes."""
     import matplotlib.pyplot as plt

@@ -25,7 +25,8 @@ Example:
 from __future__ import annotations
 
 import bisect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -50,8 +51,9 @@ def _is_int(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def check_limits(beam_width: int | None = None, length: int | None = None,
-                 length_name: str = "length") -> None:
+def check_limits(
+    beam_width: int | None = None, length: int | None = None, length_name: str = "length"
+) -> None:
     """Refuse a beam width, a length or their product over the documented caps.
 
     Raises:
@@ -69,19 +71,29 @@ def check_limits(beam_width: int | None = None, length: int | None = None,
         if length > MAX_LENGTH:
             raise ValueError(f"{length_name} {length} is over the limit MAX_LENGTH = {MAX_LENGTH}.")
     if beam_width is not None and length is not None and beam_width * length > MAX_BEAM_TOKENS:
-        raise ValueError(f"beam width × length = {beam_width} × {length} = {beam_width * length} is over "
-                         f"the limit MAX_BEAM_TOKENS = {MAX_BEAM_TOKENS}.")
+        raise ValueError(
+            f"beam width × length = {beam_width} × {length} = {beam_width * length} is over "
+            f"the limit MAX_BEAM_TOKENS = {MAX_BEAM_TOKENS}."
+        )
 
 
 def _check_temperature(temperature) -> float:
-    if not np.isscalar(temperature) or isinstance(temperature, (bool, str)) \
-            or not np.isfinite(temperature) or temperature <= 0:
+    if (
+        not np.isscalar(temperature)
+        or isinstance(temperature, (bool, str))
+        or not np.isfinite(temperature)
+        or temperature <= 0
+    ):
         raise ValueError(f"temperature must be a number > 0, got {temperature!r}.")
     return float(temperature)
 
 
-def sample_next(probs, temperature: float = DEFAULT_TEMPERATURE, rng: np.random.Generator | None = None,
-                from_logits: bool = False) -> int:
+def sample_next(
+    probs,
+    temperature: float = DEFAULT_TEMPERATURE,
+    rng: np.random.Generator | None = None,
+    from_logits: bool = False,
+) -> int:
     """Draw one token id from ``probs`` re-weighted by ``temperature`` (the seed's ``sample()``).
 
     The draw is from ``softmax(log(probs) / T)`` (``probs ** (1/T)`` renormalised), or from
@@ -119,10 +131,17 @@ def _draw(logits: np.ndarray, temperature: float, rng: np.random.Generator) -> i
     return min(int(cdf.searchsorted(rng.random() * cdf[-1], side="right")), cdf.size - 1)
 
 
-def sample_steps(step: StepFn, state, last_token: int, length: int,
-                 temperature: float = DEFAULT_TEMPERATURE, rng: np.random.Generator | None = None,
-                 stop_token: int | None = None, from_logits: bool = False,
-                 progress: ProgressFn | None = None) -> list[int]:
+def sample_steps(
+    step: StepFn,
+    state,
+    last_token: int,
+    length: int,
+    temperature: float = DEFAULT_TEMPERATURE,
+    rng: np.random.Generator | None = None,
+    stop_token: int | None = None,
+    from_logits: bool = False,
+    progress: ProgressFn | None = None,
+) -> list[int]:
     """Sample up to ``length`` tokens, one :func:`sample_next` per step (greedy below T = 1e-3).
 
     Args:
@@ -176,10 +195,17 @@ def _top_candidates(flat: np.ndarray, count: int) -> np.ndarray:
     return part[np.lexsort((part, -flat[part]))]
 
 
-def beam_search_steps(step: StepFn, state, last_token: int, beam_width: int, max_length: int,
-                      end_token: int | None = None, length_normalization: bool = True,
-                      first_probs: np.ndarray | None = None,
-                      progress: ProgressFn | None = None) -> list[tuple[list[int], float]]:
+def beam_search_steps(
+    step: StepFn,
+    state,
+    last_token: int,
+    beam_width: int,
+    max_length: int,
+    end_token: int | None = None,
+    length_normalization: bool = True,
+    first_probs: np.ndarray | None = None,
+    progress: ProgressFn | None = None,
+) -> list[tuple[list[int], float]]:
     """Beam search: keep the ``beam_width`` most probable continuations, all advanced in one batched
     ``step`` call per position.
 
@@ -263,7 +289,8 @@ def beam_search_steps(step: StepFn, state, last_token: int, beam_width: int, max
     results = [(sequence(position - 1, row) + [token], -neg) for neg, _, position, row, token in finished]
     # Beams still running at the end compete with the finished ones (they may score better).
     last = len(chosen) - 1
-    results += [(sequence(last, row), score(float(lp), last + 1)) for row, lp in enumerate(log_probs)
-                if last >= 0]
+    results += [
+        (sequence(last, row), score(float(lp), last + 1)) for row, lp in enumerate(log_probs) if last >= 0
+    ]
     results.sort(key=lambda item: -item[1])
     return results[:beam_width]

@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import keras
 import numpy as np
@@ -52,8 +52,10 @@ class Seq2SeqTranslator:
         if not needed <= names:
             from coursework.model_kinds import describe_kind, kind_of_model
 
-            raise ValueError(f"This is {describe_kind(kind_of_model(model))}, not a seq2seq translator "
-                             f"(layers {sorted(needed - names)} missing).")
+            raise ValueError(
+                f"This is {describe_kind(kind_of_model(model))}, not a seq2seq translator "
+                f"(layers {sorted(needed - names)} missing)."
+            )
         self.model = model
         self.on_unknown, self.on_long = on_unknown, on_long
         source_embedding = model.get_layer("source_embedding")
@@ -90,14 +92,16 @@ class Seq2SeqTranslator:
         hidden = decoder_outputs
         outputs = []
         if self.attention is not None:
-            context, weights = m.get_layer("attention")(decoder_outputs, memory, value_mask=memory_mask,
-                                                        return_attention_scores=True)
+            context, weights = m.get_layer("attention")(
+                decoder_outputs, memory, value_mask=memory_mask, return_attention_scores=True
+            )
             hidden = m.get_layer("attention_concat")([decoder_outputs, context])
             hidden = m.get_layer("attention_combine")(hidden)
             outputs = [weights]
         probs = m.get_layer("next_token")(hidden)
-        self.decoder_model = keras.Model([token, *states_in, memory, memory_mask],
-                                         [probs, *states_out, *outputs], name="inference_decoder")
+        self.decoder_model = keras.Model(
+            [token, *states_in, memory, memory_mask], [probs, *states_out, *outputs], name="inference_decoder"
+        )
         self._n_states = n_states
 
     # -- encoding -------------------------------------------------------------------------
@@ -111,8 +115,13 @@ class Seq2SeqTranslator:
             raise TypeError("Expected a list of texts, e.g. ['veintiuno'], not one string.")
         # Type checks, invalid Unicode (a lone surrogate) named, NFC (decomposed accents composed).
         texts = to_text_array(texts, "texts", allow_empty=True).tolist()
-        return encode_texts(texts, self._source_lookup, self.max_source_length,
-                            on_unknown=self.on_unknown, on_long=self.on_long)
+        return encode_texts(
+            texts,
+            self._source_lookup,
+            self.max_source_length,
+            on_unknown=self.on_unknown,
+            on_long=self.on_long,
+        )
 
     def _encoder_state(self, source_ids: np.ndarray):
         # predict_on_batch runs a compiled function: ~20x faster than an eager call per step.
@@ -121,11 +130,19 @@ class Seq2SeqTranslator:
 
     def _step(self, token_ids: np.ndarray, state):
         outputs = self.decoder_model.predict_on_batch(
-            [np.asarray(token_ids, dtype="int32").reshape(-1, 1), *state["states"], state["memory"],
-             state["mask"]])
+            [
+                np.asarray(token_ids, dtype="int32").reshape(-1, 1),
+                *state["states"],
+                state["memory"],
+                state["mask"],
+            ]
+        )
         probs = outputs[0][:, 0, :]
-        new_state = {"states": outputs[1:1 + self._n_states], "memory": state["memory"],
-                     "mask": state["mask"]}
+        new_state = {
+            "states": outputs[1 : 1 + self._n_states],
+            "memory": state["memory"],
+            "mask": state["mask"],
+        }
         weights = outputs[1 + self._n_states][:, 0, :] if self.attention is not None else None
         return probs, new_state, weights
 
@@ -139,8 +156,7 @@ class Seq2SeqTranslator:
         return detokenize(words)
 
     # -- decoding -------------------------------------------------------------------------
-    def greedy_ids(self, source_ids: np.ndarray, max_length: int | None = None,
-                   batch_size: int = 512):
+    def greedy_ids(self, source_ids: np.ndarray, max_length: int | None = None, batch_size: int = 512):
         """Batched greedy decoding: ``(token id lists, attention weights list or None)``.
 
         Each token list stops before ``[END]``; the weights of sentence ``i`` have shape
@@ -149,7 +165,7 @@ class Seq2SeqTranslator:
         max_length = self._check_max_length(max_length)
         all_ids, all_weights = [], []
         for start in range(0, len(source_ids), batch_size):
-            batch = source_ids[start:start + batch_size]
+            batch = source_ids[start : start + batch_size]
             # Pad to a power of two: few distinct shapes, so few retracings of the compiled step.
             rows = len(batch)
             padded = min(batch_size, 1 << max(rows - 1, 0).bit_length())
@@ -174,11 +190,12 @@ class Seq2SeqTranslator:
                 length = ids.index(self.end_id) if self.end_id in ids else len(ids)
                 all_ids.append(ids[:length])
                 if weights_steps:
-                    all_weights.append(np.stack([w[row] for w in weights_steps[:length + 1]]))
+                    all_weights.append(np.stack([w[row] for w in weights_steps[: length + 1]]))
         return all_ids, (all_weights if self.attention is not None else None)
 
-    def translate(self, texts: Sequence[str], beam_width: int = 1, max_length: int | None = None,
-                  batch_size: int = 512) -> list[str]:
+    def translate(
+        self, texts: Sequence[str], beam_width: int = 1, max_length: int | None = None, batch_size: int = 512
+    ) -> list[str]:
         """Translate a list of texts (greedy when ``beam_width == 1``, beam search otherwise).
 
         Raises:
@@ -186,19 +203,26 @@ class Seq2SeqTranslator:
                 (with ``on_unknown="error"``), over-long texts (with ``on_long="error"``), or a bad
                 ``beam_width`` / ``max_length``.
         """
-        check_limits(beam_width, None if max_length is None else self._check_max_length(max_length),
-                     length_name="max_length")
+        check_limits(
+            beam_width,
+            None if max_length is None else self._check_max_length(max_length),
+            length_name="max_length",
+        )
         source_ids = self.encode(texts)
         if len(source_ids) == 0:
             return []
         if beam_width == 1:
             ids, _ = self.greedy_ids(source_ids, max_length, batch_size)
             return [self._tokens_to_text(row) for row in ids]
-        return [self._tokens_to_text(self.beam_ids(row, beam_width, max_length)[0][0])
-                for row in source_ids]
+        return [self._tokens_to_text(self.beam_ids(row, beam_width, max_length)[0][0]) for row in source_ids]
 
-    def beam_ids(self, source_row: np.ndarray, beam_width: int = 3, max_length: int | None = None,
-                 length_normalization: bool = False) -> list[tuple[list[int], float]]:
+    def beam_ids(
+        self,
+        source_row: np.ndarray,
+        beam_width: int = 3,
+        max_length: int | None = None,
+        length_normalization: bool = False,
+    ) -> list[tuple[list[int], float]]:
         """Beam search for one source (ids ``(max_source_length,)``): ``[(ids, score)]`` best first.
 
         ``ids`` stop before ``[END]``; ``score`` is the total log-probability of the hypothesis,
@@ -216,8 +240,15 @@ class Seq2SeqTranslator:
             probs, new_state, _ = self._step(token_ids, beam_state)
             return probs, new_state
 
-        results = beam_search_steps(step, state, self.start_id, beam_width, max_length,
-                                    end_token=self.end_id, length_normalization=False)
+        results = beam_search_steps(
+            step,
+            state,
+            self.start_id,
+            beam_width,
+            max_length,
+            end_token=self.end_id,
+            length_normalization=False,
+        )
         cut = [(ids[:-1] if ids and ids[-1] == self.end_id else ids, score) for ids, score in results]
         if length_normalization:
             cut.sort(key=lambda item: -item[1] / (len(item[0]) + 1))
@@ -239,8 +270,8 @@ class Seq2SeqTranslator:
         ids, weights = self.greedy_ids(source_ids, max_length)
         source_tokens = [self.source_vocabulary[i] for i in source_ids[0] if i != 0]
         target_tokens = [self.target_vocabulary[i] for i in ids[0]] + [END]
-        matrix = weights[0][:len(target_tokens), :len(source_tokens)]
-        return source_tokens, target_tokens[:len(matrix)], matrix
+        matrix = weights[0][: len(target_tokens), : len(source_tokens)]
+        return source_tokens, target_tokens[: len(matrix)], matrix
 
     def _check_max_length(self, max_length):
         if max_length is None:

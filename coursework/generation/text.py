@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
-
-from coursework.text import as_text, standardize_words
 
 from coursework.generation.search import (
     DEFAULT_TEMPERATURE,
@@ -40,6 +38,7 @@ from coursework.generation.search import (
     check_limits,
     sample_steps,
 )
+from coursework.text import as_text, standardize_words
 
 
 def _sigmoid(z):
@@ -47,8 +46,12 @@ def _sigmoid(z):
 
 
 def _activation(name: str):
-    functions = {"tanh": np.tanh, "sigmoid": _sigmoid, "relu": lambda z: np.maximum(z, 0.0),
-                 "linear": lambda z: z}
+    functions = {
+        "tanh": np.tanh,
+        "sigmoid": _sigmoid,
+        "relu": lambda z: np.maximum(z, 0.0),
+        "linear": lambda z: z,
+    }
     if name not in functions:
         raise ValueError(f"Unsupported recurrent activation {name!r} for fast generation.")
     return functions[name]
@@ -63,11 +66,15 @@ class _Recurrent:
         cell = layer.cell if hasattr(layer, "cell") else layer
         self.kind = "lstm" if isinstance(layer, keras.layers.LSTM) else "gru"
         self.units = int(cell.units)
-        self.activation = _activation(keras.activations.serialize(cell.activation)
-                                      if not isinstance(cell.activation, str) else cell.activation)
+        self.activation = _activation(
+            keras.activations.serialize(cell.activation)
+            if not isinstance(cell.activation, str)
+            else cell.activation
+        )
         recurrent = cell.recurrent_activation
         self.recurrent_activation = _activation(
-            recurrent if isinstance(recurrent, str) else keras.activations.serialize(recurrent))
+            recurrent if isinstance(recurrent, str) else keras.activations.serialize(recurrent)
+        )
         self.kernel = np.asarray(cell.kernel, dtype="float32")
         self.recurrent_kernel = np.asarray(cell.recurrent_kernel, dtype="float32")
         zero_bias = np.zeros(self.kernel.shape[1], dtype="float32")
@@ -76,19 +83,23 @@ class _Recurrent:
         else:
             if not cell.reset_after:
                 raise ValueError("Fast generation supports GRU layers with reset_after=True (the default).")
-            bias = (np.asarray(cell.bias, dtype="float32") if cell.use_bias
-                    else np.zeros((2,) + zero_bias.shape, dtype="float32"))
+            bias = (
+                np.asarray(cell.bias, dtype="float32")
+                if cell.use_bias
+                else np.zeros((2,) + zero_bias.shape, dtype="float32")
+            )
             self.bias, self.recurrent_bias = bias[0], bias[1]
         if getattr(layer, "go_backwards", False) or getattr(layer, "stateful", False):
             raise ValueError(f"Layer {layer.name!r}: backwards or stateful layers are not supported.")
         # Fast path for the default LSTM (sigmoid gates, tanh cell): sigmoid(z) = (tanh(z / 2) + 1) / 2,
         # so with the i, f, o columns of the weights halved, ONE tanh gives all four gates.
-        self.fused = (self.kind == "lstm" and self.activation is np.tanh
-                      and self.recurrent_activation is _sigmoid)
+        self.fused = (
+            self.kind == "lstm" and self.activation is np.tanh and self.recurrent_activation is _sigmoid
+        )
         if self.fused:
             u = self.units
             scale = np.full(4 * u, 0.5, dtype="float32")
-            scale[2 * u:3 * u] = 1.0
+            scale[2 * u : 3 * u] = 1.0
             self.kernel = self.kernel * scale
             self.recurrent_kernel = self.recurrent_kernel * scale
             self.bias = self.bias * scale
@@ -97,8 +108,11 @@ class _Recurrent:
 
     def zero_state(self, batch: int) -> list[np.ndarray]:
         shape = (batch, self.units)
-        return [np.zeros(shape, "float32"), np.zeros(shape, "float32")] if self.kind == "lstm" \
+        return (
+            [np.zeros(shape, "float32"), np.zeros(shape, "float32")]
+            if self.kind == "lstm"
             else [np.zeros(shape, "float32")]
+        )
 
     def step(self, projected, state):
         """``projected`` = input @ kernel + bias, precomputed; returns (output, new_state)."""
@@ -108,24 +122,24 @@ class _Recurrent:
             gates = np.tanh(projected + h @ self.recurrent_kernel)
             gates *= self._gate_scale
             gates += self._gate_shift
-            c = gates[:, units:2 * units] * c + gates[:, :units] * gates[:, 2 * units:3 * units]
-            h = gates[:, 3 * units:] * np.tanh(c)
+            c = gates[:, units : 2 * units] * c + gates[:, :units] * gates[:, 2 * units : 3 * units]
+            h = gates[:, 3 * units :] * np.tanh(c)
             return h, [h, c]
         if self.kind == "lstm":
             h, c = state
             z = projected + h @ self.recurrent_kernel
             i = self.recurrent_activation(z[:, :units])
-            f = self.recurrent_activation(z[:, units:2 * units])
-            g = self.activation(z[:, 2 * units:3 * units])
-            o = self.recurrent_activation(z[:, 3 * units:])
+            f = self.recurrent_activation(z[:, units : 2 * units])
+            g = self.activation(z[:, 2 * units : 3 * units])
+            o = self.recurrent_activation(z[:, 3 * units :])
             c = f * c + i * g
             h = o * self.activation(c)
             return h, [h, c]
         (h,) = state
         inner = h @ self.recurrent_kernel + self.recurrent_bias
         z = self.recurrent_activation(projected[:, :units] + inner[:, :units])
-        r = self.recurrent_activation(projected[:, units:2 * units] + inner[:, units:2 * units])
-        candidate = self.activation(projected[:, 2 * units:] + r * inner[:, 2 * units:])
+        r = self.recurrent_activation(projected[:, units : 2 * units] + inner[:, units : 2 * units])
+        candidate = self.activation(projected[:, 2 * units :] + r * inner[:, 2 * units :])
         h = z * h + (1.0 - z) * candidate
         return h, [h]
 
@@ -153,9 +167,10 @@ class RecurrentStepper:
         self.level: str = vocab_layer.level
         self._index = {token: i for i, token in enumerate(self.vocabulary)}
         # Word models never emit the padding "" nor the unknown-word "[UNK]" token (TextVectorization's 0, 1).
-        self.banned = np.array([self._index[t] for t in ("", "[UNK]")
-                                if self.level == "word" and t in self._index],
-                               dtype="int64")
+        self.banned = np.array(
+            [self._index[t] for t in ("", "[UNK]") if self.level == "word" and t in self._index],
+            dtype="int64",
+        )
         table = None  # (vocab, features): the input vector of each token id
         self.layers: list[_Recurrent] = []
         self.dense = None
@@ -174,11 +189,15 @@ class RecurrentStepper:
                     activation = activation.get("config", {}).get("name")
                 if activation != "softmax":
                     raise ValueError(f"The output Dense must use softmax, found {activation!r}.")
-                self.dense = (np.asarray(layer.kernel, "float32"),
-                              np.asarray(layer.bias, "float32") if layer.use_bias else 0.0)
+                self.dense = (
+                    np.asarray(layer.kernel, "float32"),
+                    np.asarray(layer.bias, "float32") if layer.use_bias else 0.0,
+                )
             else:
-                raise ValueError(f"Layer {layer.name!r} ({type(layer).__name__}) is not supported by fast "
-                                 "generation: use Embedding, LSTM/GRU, Dropout and a softmax Dense.")
+                raise ValueError(
+                    f"Layer {layer.name!r} ({type(layer).__name__}) is not supported by fast "
+                    "generation: use Embedding, LSTM/GRU, Dropout and a softmax Dense."
+                )
         if not self.layers or self.dense is None:
             raise ValueError("Fast generation needs at least one LSTM/GRU layer and a softmax Dense output.")
         if table is None:
@@ -202,7 +221,7 @@ class RecurrentStepper:
             size = 2 if layer.kind == "lstm" else 1
             if index:
                 x = x @ layer.kernel + layer.bias
-            x, layer_state = layer.step(x, state[position:position + size])
+            x, layer_state = layer.step(x, state[position : position + size])
             new_state += layer_state
             position += size
         kernel, bias = self.dense
@@ -299,8 +318,9 @@ def next_token_probs(model, prompt: str) -> np.ndarray:
     return stepper.read(stepper.encode(prompt))[0]
 
 
-def top_k_next(model, prompt: str, k: int = 5,
-               skip: Sequence[str] = ("", "[UNK]")) -> list[tuple[str, float]]:
+def top_k_next(
+    model, prompt: str, k: int = 5, skip: Sequence[str] = ("", "[UNK]")
+) -> list[tuple[str, float]]:
     """The ``k`` most probable next tokens after ``prompt`` with their probabilities, best first.
 
     ``skip`` leaves out the padding and unknown-word tokens of word models.
@@ -313,9 +333,16 @@ def top_k_next(model, prompt: str, k: int = 5,
     return [(stepper.vocabulary[i], float(probs[i])) for i in ranked[:k]]
 
 
-def generate(model, prompt: str, length: int = 200, temperature: float = DEFAULT_TEMPERATURE,
-             seed: int | None = None, rng: np.random.Generator | None = None, stop_token=None,
-             progress: ProgressFn | None = None) -> str:
+def generate(
+    model,
+    prompt: str,
+    length: int = 200,
+    temperature: float = DEFAULT_TEMPERATURE,
+    seed: int | None = None,
+    rng: np.random.Generator | None = None,
+    stop_token=None,
+    progress: ProgressFn | None = None,
+) -> str:
     """Sample ``length`` tokens after ``prompt`` at ``temperature`` and return them (without the prompt).
 
     Args:
@@ -348,14 +375,29 @@ def generate(model, prompt: str, length: int = 200, temperature: float = DEFAULT
             logits[:, banned] = -np.inf
         return logits, step_state
 
-    out = sample_steps(step, state, int(ids[-1]), length, temperature, rng, stop_token=stop,
-                       from_logits=True, progress=progress)
+    out = sample_steps(
+        step,
+        state,
+        int(ids[-1]),
+        length,
+        temperature,
+        rng,
+        stop_token=stop,
+        from_logits=True,
+        progress=progress,
+    )
     return stepper.decode(out)
 
 
-def beam_search(model, prompt: str, beam_width: int = 5, max_length: int = 100,
-                length_normalization: bool = True, end_token=None,
-                progress: ProgressFn | None = None) -> list[tuple[str, float]]:
+def beam_search(
+    model,
+    prompt: str,
+    beam_width: int = 5,
+    max_length: int = 100,
+    length_normalization: bool = True,
+    end_token=None,
+    progress: ProgressFn | None = None,
+) -> list[tuple[str, float]]:
     """The seed's beam search: the ``beam_width`` most probable continuations of ``prompt``.
 
     All beams advance in one batched step per position (:func:`beam_search_steps`). Scores are
@@ -379,8 +421,15 @@ def beam_search(model, prompt: str, beam_width: int = 5, max_length: int = 100,
     stepper = stepper_for(model)
     end = None if end_token is None else stepper.token_id(end_token)
     probs, state = stepper.read(stepper.encode(prompt))
-    results = beam_search_steps(stepper.allowed_step, state, last_token=-1, beam_width=beam_width,
-                                max_length=max_length, end_token=end,
-                                length_normalization=length_normalization,
-                                first_probs=stepper.allowed(probs), progress=progress)
+    results = beam_search_steps(
+        stepper.allowed_step,
+        state,
+        last_token=-1,
+        beam_width=beam_width,
+        max_length=max_length,
+        end_token=end,
+        length_normalization=length_normalization,
+        first_probs=stepper.allowed(probs),
+        progress=progress,
+    )
     return [(stepper.decode(ids), float(score)) for ids, score in results]

@@ -55,9 +55,14 @@ def pytest_runtest_protocol(item, nextitem):  # noqa: D103 - pytest hook
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):  # noqa: D103 - pytest hook
     report = yield
-    record = {"event": "report", "when": report.when, "outcome": report.outcome,
-              "cell_id": _cell_id(item), "nodeid": item.nodeid,
-              "duration": round(float(getattr(report, "duration", 0.0)), 3)}
+    record = {
+        "event": "report",
+        "when": report.when,
+        "outcome": report.outcome,
+        "cell_id": _cell_id(item),
+        "nodeid": item.nodeid,
+        "duration": round(float(getattr(report, "duration", 0.0)), 3),
+    }
     if hasattr(report, "wasxfail"):
         record["xfail"] = str(report.wasxfail)
     if report.failed or report.skipped:
@@ -73,5 +78,10 @@ def pytest_runtest_makereport(item, call):  # noqa: D103 - pytest hook
 
 def pytest_collectreport(report):  # noqa: D103 - pytest hook
     if report.failed:
-        _emit({"event": "collect-error", "nodeid": report.nodeid,
-               "longrepr": _ANSI.sub("", str(report.longrepr or ""))[-4000:]})
+        _emit(
+            {
+                "event": "collect-error",
+                "nodeid": report.nodeid,
+                "longrepr": _ANSI.sub("", str(report.longrepr or ""))[-4000:],
+            }
+        )

@@ -26,10 +26,42 @@ import types
 
 WATCHED_MODULES = ("math", "numpy", "numpy.linalg", "numpy.testing")
 WATCHED_BUILTINS = (
-    "AssertionError", "Exception", "BaseException", "isinstance", "issubclass", "len", "abs", "all",
-    "any", "float", "int", "bool", "str", "round", "sum", "min", "max", "range", "zip", "list",
-    "tuple", "dict", "set", "sorted", "type", "repr", "hasattr", "getattr", "callable", "enumerate",
-    "map", "filter", "next", "iter", "print", "__import__",
+    "AssertionError",
+    "Exception",
+    "BaseException",
+    "isinstance",
+    "issubclass",
+    "len",
+    "abs",
+    "all",
+    "any",
+    "float",
+    "int",
+    "bool",
+    "str",
+    "round",
+    "sum",
+    "min",
+    "max",
+    "range",
+    "zip",
+    "list",
+    "tuple",
+    "dict",
+    "set",
+    "sorted",
+    "type",
+    "repr",
+    "hasattr",
+    "getattr",
+    "callable",
+    "enumerate",
+    "map",
+    "filter",
+    "next",
+    "iter",
+    "print",
+    "__import__",
 )
 MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "math": "math"}
 
@@ -42,8 +74,11 @@ _state = {}
 
 
 def _public_callables(module):
-    return {name: value for name, value in vars(module).items()
-            if not name.startswith("_") and callable(value) and not isinstance(value, types.ModuleType)}
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if not name.startswith("_") and callable(value) and not isinstance(value, types.ModuleType)
+    }
 
 
 def arm():
@@ -56,8 +91,9 @@ def arm():
             continue
     _state["modules"] = modules
     _state["functions"] = {name: _public_callables(module) for name, module in modules.items()}
-    _state["builtins"] = {name: getattr(builtins, name) for name in WATCHED_BUILTINS
-                          if hasattr(builtins, name)}
+    _state["builtins"] = {
+        name: getattr(builtins, name) for name in WATCHED_BUILTINS if hasattr(builtins, name)
+    }
     _state["builtins_module"] = builtins
 
 

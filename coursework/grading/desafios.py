@@ -33,7 +33,8 @@ import queue
 import subprocess
 import textwrap
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from coursework.grading.markers import (
     CHECK_TAG,
@@ -110,12 +111,13 @@ Runner = Callable[[str], Execution]
 
 # ---- reading desafíos ------------------------------------------------------------------------
 
+
 def answer_source(solution: str, answer: str) -> str:
     """The solution cell with its (single) solution region replaced by ``answer`` (re-indented)."""
     (region,) = solution_regions(solution)
     lines = solution.splitlines()
     body = textwrap.indent(textwrap.dedent(answer).strip("\n"), region.indent).splitlines()
-    text = "\n".join(lines[:region.begin] + body + lines[region.end + 1:])
+    text = "\n".join(lines[: region.begin] + body + lines[region.end + 1 :])
     return text + "\n" if solution.endswith("\n") else text
 
 
@@ -151,11 +153,20 @@ def find_desafios(nb: Any, name: str = "notebook", require_regions: bool = True)
                 checks.append(str(other.get("id")))
         if not checks:
             raise MarkerError(f"{where}: no check cell follows this solution cell")
-        followers = followers[:followers.index(_index_of(cells, checks[-1])) + 1]
+        followers = followers[: followers.index(_index_of(cells, checks[-1])) + 1]
         reference = cell_source(cell)
         starter = WrongAnswer("starter", "starter", release_source(reference, where))
-        desafios.append(Desafio(name, index, str(cell.get("id") or index), reference, tuple(followers),
-                                tuple(checks), (starter, *wrong_answers(cell, where))))
+        desafios.append(
+            Desafio(
+                name,
+                index,
+                str(cell.get("id") or index),
+                reference,
+                tuple(followers),
+                tuple(checks),
+                (starter, *wrong_answers(cell, where)),
+            )
+        )
     return desafios
 
 
@@ -171,21 +182,23 @@ def missing_kinds(desafio: Desafio) -> list[str]:
 
 # ---- running them in a kernel ----------------------------------------------------------------
 
+
 def snapshot_code(key: str) -> str:
     """Kernel code that stores a shallow copy of the user namespace under ``key``."""
-    return (f"globals().setdefault({_SNAPSHOTS!r}, {{}})\n"
-            f"{_SNAPSHOTS}[{key!r}] = dict(globals())\n")
+    return f"globals().setdefault({_SNAPSHOTS!r}, {{}})\n{_SNAPSHOTS}[{key!r}] = dict(globals())\n"
 
 
 def restore_code(key: str) -> str:
     """Kernel code that brings the user namespace back to the snapshot ``key``."""
-    return (f"def __coursework_restore__(key):\n"
-            f"    g = globals()\n"
-            f"    snapshot = g[{_SNAPSHOTS!r}][key]\n"
-            f"    for name in [n for n in g if n not in snapshot and n != {_SNAPSHOTS!r}]:\n"
-            f"        del g[name]\n"
-            f"    g.update(snapshot)\n"
-            f"__coursework_restore__({key!r})\n")
+    return (
+        f"def __coursework_restore__(key):\n"
+        f"    g = globals()\n"
+        f"    snapshot = g[{_SNAPSHOTS!r}][key]\n"
+        f"    for name in [n for n in g if n not in snapshot and n != {_SNAPSHOTS!r}]:\n"
+        f"        del g[name]\n"
+        f"    g.update(snapshot)\n"
+        f"__coursework_restore__({key!r})\n"
+    )
 
 
 def restore(run: Runner, key: str) -> None:
@@ -234,8 +247,14 @@ def kernel_runner(client: Any, interrupt: Callable[[], None], timeout: float) ->
     return run
 
 
-def _try(run: Runner, desafio: Desafio, cells: list, source: str, expected: str, answer: WrongAnswer,
-         ) -> Outcome:
+def _try(
+    run: Runner,
+    desafio: Desafio,
+    cells: list,
+    source: str,
+    expected: str,
+    answer: WrongAnswer,
+) -> Outcome:
     """Run ``source`` as the solution cell, then the followers; the first failing check decides."""
     run(source)
     message, printed = "", []
@@ -257,8 +276,9 @@ def wrong_answer_outcomes(run: Runner, desafio: Desafio, cells: list) -> list[Ou
     outcomes = []
     for answer in desafio.answers:
         restore(run, desafio.solution_id)
-        source = answer.source if answer.kind == "starter" else answer_source(desafio.reference,
-                                                                               answer.source)
+        source = (
+            answer.source if answer.kind == "starter" else answer_source(desafio.reference, answer.source)
+        )
         outcomes.append(_try(run, desafio, cells, source, "fail", answer))
     return outcomes
 
@@ -283,8 +303,17 @@ def check_desafios_in_kernel(run: Runner, nb: Any, name: str) -> list[Outcome]:
         if desafio is None:
             result = run(cell_source(cell))
             if result.status != "ok":  # the notebook itself is broken: say where
-                outcomes.append(Outcome(name, "-", f"cell {cell.get('id') or index}", "notebook", "pass",
-                                        "fail", result.message))
+                outcomes.append(
+                    Outcome(
+                        name,
+                        "-",
+                        f"cell {cell.get('id') or index}",
+                        "notebook",
+                        "pass",
+                        "fail",
+                        result.message,
+                    )
+                )
             continue
         run(snapshot_code(desafio.solution_id))
         reference = WrongAnswer("reference", "reference", desafio.reference)
@@ -306,20 +335,29 @@ def check_notebook(path: str | os.PathLike, profile: str = "ci", timeout: float 
     path = pathlib.Path(path)
     nb = nbformat.read(path, as_version=4)
     find_desafios(nb, path.name)  # malformed markers: fail before starting a kernel
-    env = {**os.environ, ENV_VAR: profile,
-           "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
-    manager, client = start_new_kernel(kernel_name="python3", cwd=str(path.parent.resolve()), env=env,
-                                       stderr=subprocess.DEVNULL)  # kernel start-up logs
+    env = {
+        **os.environ,
+        ENV_VAR: profile,
+        "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"),
+    }
+    manager, client = start_new_kernel(
+        kernel_name="python3", cwd=str(path.parent.resolve()), env=env, stderr=subprocess.DEVNULL
+    )  # kernel start-up logs
     try:
-        return check_desafios_in_kernel(kernel_runner(client, manager.interrupt_kernel, timeout), nb,
-                                        path.name)
+        return check_desafios_in_kernel(
+            kernel_runner(client, manager.interrupt_kernel, timeout), nb, path.name
+        )
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
 
 
-def check_notebooks(paths: Iterable[str | os.PathLike], profile: str = "ci", timeout: float = 900.0,
-                    progress: Callable[[str], None] | None = None) -> list[Outcome]:
+def check_notebooks(
+    paths: Iterable[str | os.PathLike],
+    profile: str = "ci",
+    timeout: float = 900.0,
+    progress: Callable[[str], None] | None = None,
+) -> list[Outcome]:
     """:func:`check_notebook` for each notebook that has a desafío."""
     import nbformat
 
@@ -335,13 +373,21 @@ def check_notebooks(paths: Iterable[str | os.PathLike], profile: str = "ci", tim
 
 # ---- reporting -------------------------------------------------------------------------------
 
+
 def problems(outcomes: Iterable[Outcome], desafios: Iterable[Desafio] = ()) -> list[str]:
     """One line per broken promise: a reference that fails, a wrong answer that passes, a missing kind."""
-    lines = [f"{o.notebook} {o.desafio}: {'the reference fails' if o.expected == 'pass' else 'wrong answer'}"
-             f" {o.answer!r} {'' if o.expected == 'pass' else 'passes'}".rstrip()
-             + (f" ({o.message})" if o.message else "") for o in outcomes if not o.ok]
-    lines += [f"{d.notebook} {d.solution_id}: no registered {kind} wrong answer"
-              for d in desafios for kind in missing_kinds(d)]
+    lines = [
+        f"{o.notebook} {o.desafio}: {'the reference fails' if o.expected == 'pass' else 'wrong answer'}"
+        f" {o.answer!r} {'' if o.expected == 'pass' else 'passes'}".rstrip()
+        + (f" ({o.message})" if o.message else "")
+        for o in outcomes
+        if not o.ok
+    ]
+    lines += [
+        f"{d.notebook} {d.solution_id}: no registered {kind} wrong answer"
+        for d in desafios
+        for kind in missing_kinds(d)
+    ]
     return lines
 
 
@@ -349,14 +395,25 @@ def to_table(outcomes: Iterable[Outcome]) -> str:
     """The table the command prints: notebook, desafío, answer, expected, got, student's message."""
     from coursework.reporting import format_table
 
-    rows = [[o.notebook, o.desafio, f"{o.answer} ({o.kind})", o.expected,
-             o.got + ("" if o.ok else "  <-- WRONG"), o.message.splitlines()[0] if o.message else ""]
-            for o in outcomes]
+    rows = [
+        [
+            o.notebook,
+            o.desafio,
+            f"{o.answer} ({o.kind})",
+            o.expected,
+            o.got + ("" if o.ok else "  <-- WRONG"),
+            o.message.splitlines()[0] if o.message else "",
+        ]
+        for o in outcomes
+    ]
     return format_table(["notebook", "desafío", "answer", "expected", "got", "message"], rows)
 
 
 def to_json(outcomes: Iterable[Outcome], desafios: Iterable[Desafio] = ()) -> str:
     """One JSON document: every outcome and the list of problems."""
     outcomes = list(outcomes)
-    return json.dumps({"outcomes": [o.as_dict() for o in outcomes],
-                       "problems": problems(outcomes, desafios)}, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {"outcomes": [o.as_dict() for o in outcomes], "problems": problems(outcomes, desafios)},
+        ensure_ascii=False,
+        indent=2,
+    )

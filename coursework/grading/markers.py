@@ -88,26 +88,32 @@ def solution_regions(source: str, where: str = "cell") -> list[SolutionRegion]:
             if begin is not None:
                 raise MarkerError(
                     f"{where}: nested '{BEGIN_SOLUTION}' on line {number + 1} (the region opened "
-                    f"on line {begin + 1} is not closed yet)")
+                    f"on line {begin + 1} is not closed yet)"
+                )
             begin, indent = number, line[: len(line) - len(line.lstrip())]
         elif stripped == END_SOLUTION:
             if begin is None:
                 raise MarkerError(
-                    f"{where}: '{END_SOLUTION}' on line {number + 1} without a matching "
-                    f"'{BEGIN_SOLUTION}'")
+                    f"{where}: '{END_SOLUTION}' on line {number + 1} without a matching '{BEGIN_SOLUTION}'"
+                )
             regions.append(SolutionRegion(begin, number, indent))
             begin = None
         elif BEGIN_SOLUTION in line or END_SOLUTION in line:
             raise MarkerError(
-                f"{where}: line {number + 1} holds a solution marker that is not alone on its line")
+                f"{where}: line {number + 1} holds a solution marker that is not alone on its line"
+            )
     if begin is not None:
-        raise MarkerError(f"{where}: '{BEGIN_SOLUTION}' on line {begin + 1} is never closed "
-                          f"with '{END_SOLUTION}'")
+        raise MarkerError(
+            f"{where}: '{BEGIN_SOLUTION}' on line {begin + 1} is never closed with '{END_SOLUTION}'"
+        )
     return regions
 
 
-def validate_notebook(nb: Any, name: str = "notebook", require_regions: bool = True,
-                      ) -> tuple[dict[int, list[SolutionRegion]], list[CheckCell]]:
+def validate_notebook(
+    nb: Any,
+    name: str = "notebook",
+    require_regions: bool = True,
+) -> tuple[dict[int, list[SolutionRegion]], list[CheckCell]]:
     """Check every marker of a notebook; return its solution regions (by cell index) and check cells.
 
     Rules: markers only in code cells tagged ``solution`` (and, with ``require_regions``, every such
@@ -127,31 +133,34 @@ def validate_notebook(nb: Any, name: str = "notebook", require_regions: bool = T
         has_markers = BEGIN_SOLUTION in source or END_SOLUTION in source
         if cell.get("cell_type") != "code":
             if SOLUTION_TAG in tags or CHECK_TAG in tags:
-                raise MarkerError(f"{where}: only code cells can be tagged "
-                                  f"'{SOLUTION_TAG}' or '{CHECK_TAG}'")
+                raise MarkerError(f"{where}: only code cells can be tagged '{SOLUTION_TAG}' or '{CHECK_TAG}'")
             if has_markers:
                 raise MarkerError(f"{where}: solution markers in a {cell.get('cell_type')} cell")
             continue
         if SOLUTION_TAG in tags and CHECK_TAG in tags:
-            raise MarkerError(f"{where}: a cell cannot be tagged both '{SOLUTION_TAG}' and "
-                              f"'{CHECK_TAG}'")
+            raise MarkerError(f"{where}: a cell cannot be tagged both '{SOLUTION_TAG}' and '{CHECK_TAG}'")
         if SOLUTION_TAG in tags:
             found = solution_regions(source, where)
             if not found and require_regions:
-                raise MarkerError(f"{where}: tagged '{SOLUTION_TAG}' but has no "
-                                  f"'{BEGIN_SOLUTION}' … '{END_SOLUTION}' region")
+                raise MarkerError(
+                    f"{where}: tagged '{SOLUTION_TAG}' but has no "
+                    f"'{BEGIN_SOLUTION}' … '{END_SOLUTION}' region"
+                )
             if found:
                 regions[index] = found
         elif has_markers:
-            raise MarkerError(f"{where}: has solution markers but is not tagged '{SOLUTION_TAG}' "
-                              "(add the tag so the release removes the solution)")
+            raise MarkerError(
+                f"{where}: has solution markers but is not tagged '{SOLUTION_TAG}' "
+                "(add the tag so the release removes the solution)"
+            )
         if CHECK_TAG in tags:
             cell_id = str(cell.get("id") or "").strip()
             if not cell_id:
                 raise MarkerError(f"{where}: check cells need a stable cell id (nbformat ≥ 4.5)")
             if cell_id in seen_ids:
-                raise MarkerError(f"{where}: check cell id {cell_id!r} is also used by cell "
-                                  f"{seen_ids[cell_id]}")
+                raise MarkerError(
+                    f"{where}: check cell id {cell_id!r} is also used by cell {seen_ids[cell_id]}"
+                )
             seen_ids[cell_id] = index
             checks.append(CheckCell(cell_id, index, source))
     return regions, checks
@@ -220,8 +229,10 @@ def wrong_answers(cell: Any, where: str = "cell") -> list[WrongAnswer]:
         if not name or not isinstance(source, str) or not source.strip():
             raise MarkerError(f"{where}: wrong answer {number} needs a 'name' and a 'source'")
         if kind not in WRONG_ANSWER_KINDS:
-            raise MarkerError(f"{where}: wrong answer {name!r} has kind {kind!r}; use one of "
-                              f"{', '.join(WRONG_ANSWER_KINDS)} (the starter is derived by release)")
+            raise MarkerError(
+                f"{where}: wrong answer {name!r} has kind {kind!r}; use one of "
+                f"{', '.join(WRONG_ANSWER_KINDS)} (the starter is derived by release)"
+            )
         if name == "starter" or any(a.name == name for a in answers):
             raise MarkerError(f"{where}: wrong answer name {name!r} is reserved or repeated")
         answers.append(WrongAnswer(name, kind, source))

@@ -24,7 +24,8 @@ import os
 import pathlib
 import re
 import string
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from coursework.grading.markers import CHECK_TAG, SOLUTION_TAG, cell_source, cell_tags
@@ -84,8 +85,14 @@ def summarize_notebook(path: str | os.PathLike, metrics: Mapping[str, str] | Non
 
     path = pathlib.Path(path)
     nb = nbformat.read(path, as_version=4)
-    title = next((_clean(cell_source(c).splitlines()[0]) for c in nb.cells
-                  if c.cell_type == "markdown" and cell_source(c).strip()), path.stem)
+    title = next(
+        (
+            _clean(cell_source(c).splitlines()[0])
+            for c in nb.cells
+            if c.cell_type == "markdown" and cell_source(c).strip()
+        ),
+        path.stem,
+    )
     headline = ""
     tagged = [c for c in nb.cells if c.cell_type == "code" and HEADLINE_TAG in cell_tags(c)]
     if tagged:
@@ -129,19 +136,27 @@ def summarize_notebook(path: str | os.PathLike, metrics: Mapping[str, str] | Non
     return NotebookSummary(file=path.name, title=title, headline=headline, desafios=desafios)
 
 
-_STATUS = {"passed": "✅ comprobaciones superadas", "failed": "❌ alguna comprobación falla",
-           "not-run": "⏳ sin ejecutar"}
+_STATUS = {
+    "passed": "✅ comprobaciones superadas",
+    "failed": "❌ alguna comprobación falla",
+    "not-run": "⏳ sin ejecutar",
+}
 
 
 def _badge(label: str, message: str, color: str) -> str:
     def esc(text: str) -> str:
         return quote(text.replace("-", "--").replace("_", "__"), safe="")
+
     return f"![{label}](https://img.shields.io/badge/{esc(label)}-{esc(message)}-{color})"
 
 
-def render_portfolio(notebooks: str | os.PathLike | Sequence[str | os.PathLike], student: str = "",
-                     repo: str = "TU-USUARIO/TU-REPO", template: str | os.PathLike | None = None,
-                     metrics: Mapping[str, str] | None = None) -> str:
+def render_portfolio(
+    notebooks: str | os.PathLike | Sequence[str | os.PathLike],
+    student: str = "",
+    repo: str = "TU-USUARIO/TU-REPO",
+    template: str | os.PathLike | None = None,
+    metrics: Mapping[str, str] | None = None,
+) -> str:
     """The portfolio README: the template with its badges and one section per desafío.
 
     Args:
@@ -168,28 +183,38 @@ def render_portfolio(notebooks: str | os.PathLike | Sequence[str | os.PathLike],
     desafios = [d for s in summaries for d in s.desafios]
     done = sum(d.status == "passed" for d in desafios)
     color = "brightgreen" if desafios and done == len(desafios) else "orange"
-    badges = " ".join([
-        f"[![notebooks](https://github.com/{repo}/actions/workflows/notebooks.yml/badge.svg)]"
-        f"(https://github.com/{repo}/actions/workflows/notebooks.yml)",
-        _badge("desafíos", f"{done}/{len(desafios)}", color),
-        _badge("Keras", "3", "D00000"),
-    ])
+    badges = " ".join(
+        [
+            f"[![notebooks](https://github.com/{repo}/actions/workflows/notebooks.yml/badge.svg)]"
+            f"(https://github.com/{repo}/actions/workflows/notebooks.yml)",
+            _badge("desafíos", f"{done}/{len(desafios)}", color),
+            _badge("Keras", "3", "D00000"),
+        ]
+    )
     sections: list[str] = []
     for summary in summaries:
-        colab = (f"https://colab.research.google.com/github/{repo}/blob/main/notebooks/"
-                 f"{quote(summary.file)}")
-        sections += [f"### {summary.title}", "",
-                     f"[`{summary.file}`](notebooks/{quote(summary.file)}) · "
-                     f"[![Abrir en Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-                     f"({colab})", "",
-                     f"- **Resultado principal:** {summary.headline or 'sin resultado guardado'}"]
+        colab = f"https://colab.research.google.com/github/{repo}/blob/main/notebooks/{quote(summary.file)}"
+        sections += [
+            f"### {summary.title}",
+            "",
+            f"[`{summary.file}`](notebooks/{quote(summary.file)}) · "
+            f"[![Abrir en Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            f"({colab})",
+            "",
+            f"- **Resultado principal:** {summary.headline or 'sin resultado guardado'}",
+        ]
         for desafio in summary.desafios:
             result = f" — `{desafio.result}`" if desafio.result else ""
             sections.append(f"- **{desafio.title}:** {_STATUS[desafio.status]}{result}")
         sections.append("")
     return string.Template(template_path.read_text(encoding="utf-8")).safe_substitute(
-        student=student or "Tu nombre", repo=repo, badges=badges,
-        sections="\n".join(sections).rstrip() + "\n", done=done, total=len(desafios))
+        student=student or "Tu nombre",
+        repo=repo,
+        badges=badges,
+        sections="\n".join(sections).rstrip() + "\n",
+        done=done,
+        total=len(desafios),
+    )
 
 
 def course_table(notebooks: str | os.PathLike, metrics: Mapping[str, str] | None = None) -> str:
@@ -199,6 +224,8 @@ def course_table(notebooks: str | os.PathLike, metrics: Mapping[str, str] | None
         summary = summarize_notebook(path, metrics)
         number = re.match(r"(\d+)", path.name)
         teaches = re.sub(r"^Clase \d+\s*·\s*", "", summary.title)
-        rows.append(f"| {int(number.group(1)) if number else '-'} | [`{path.name}`](notebooks/"
-                    f"{quote(path.name)}) | {teaches} | {summary.headline or '—'} |")
+        rows.append(
+            f"| {int(number.group(1)) if number else '-'} | [`{path.name}`](notebooks/"
+            f"{quote(path.name)}) | {teaches} | {summary.headline or '—'} |"
+        )
     return "\n".join(rows) + "\n"

@@ -13,7 +13,8 @@ import dataclasses
 import os
 import pathlib
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from coursework.grading.markers import (
     CHECK_TAG,
@@ -67,10 +68,16 @@ def load_reference(path: str | os.PathLike) -> ReferenceNotebook:
     for cell in nb.cells:
         source = cell_source(cell)
         cell_id = cell.get("id")
-        cells.append(ReferenceCell(
-            id=cell_id, cell_type=cell.cell_type, digest=source_digest(source),
-            is_check=cell_id in check_ids and CHECK_TAG in cell_tags(cell),
-            is_solution=SOLUTION_TAG in cell_tags(cell), node=cell))
+        cells.append(
+            ReferenceCell(
+                id=cell_id,
+                cell_type=cell.cell_type,
+                digest=source_digest(source),
+                is_check=cell_id in check_ids and CHECK_TAG in cell_tags(cell),
+                is_solution=SOLUTION_TAG in cell_tags(cell),
+                node=cell,
+            )
+        )
     return ReferenceNotebook(name=path.name, cells=cells, metadata=dict(nb.metadata))
 
 
@@ -106,6 +113,7 @@ def load_references(reference: str | os.PathLike | Sequence[str | os.PathLike]) 
 # Rebuilding a student's notebook with the reference check cells
 # --------------------------------------------------------------------------------------------
 
+
 def build_graded_notebook(student_nb: Any, reference: ReferenceNotebook) -> tuple[Any, dict[str, str]]:
     """The notebook that is actually run: the student's cells plus the reference check cells.
 
@@ -127,8 +135,9 @@ def build_graded_notebook(student_nb: Any, reference: ReferenceNotebook) -> tupl
         if cell_id in ref_checks:
             seen[cell_id] = "kept" if source_digest(source) == ref_checks[cell_id].digest else "edited"
             continue
-        if cell.get("cell_type") == "code" and (CHECK_TAG in cell_tags(cell)
-                                                or source_digest(source) in check_digests):
+        if cell.get("cell_type") == "code" and (
+            CHECK_TAG in cell_tags(cell) or source_digest(source) in check_digests
+        ):
             match = check_digests.get(source_digest(source))
             if match and match not in seen:
                 seen[match] = "kept"
@@ -167,8 +176,9 @@ def build_graded_notebook(student_nb: Any, reference: ReferenceNotebook) -> tupl
 
     graded = nbformat.v4.new_notebook()
     graded.metadata = copy.deepcopy(reference.metadata) or {}
-    graded.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
-                                              "language": "python"})
+    graded.metadata.setdefault(
+        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
+    )
     used: set[str] = set()
     for number, cell in enumerate(cells):
         node = nbformat.from_dict(dict(cell))

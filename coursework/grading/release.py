@@ -20,7 +20,8 @@ from __future__ import annotations
 import copy
 import os
 import pathlib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from coursework.grading.markers import (
     METADATA_KEY,
@@ -53,7 +54,7 @@ def release_source(source: str, where: str = "cell") -> str:
     out: list[str] = []
     cursor = 0
     for region in regions:
-        out.extend(lines[cursor:region.begin])
+        out.extend(lines[cursor : region.begin])
         out.append(region.indent + PLACEHOLDER_COMMENT)
         out.append(region.indent + PLACEHOLDER_RAISE)
         cursor = region.end + 1
@@ -85,15 +86,17 @@ def release_notebook(nb: Any, name: str = "notebook") -> Any:
         cell.execution_count = None
         if index in regions:
             where = f"{name}, {describe_cell(cell, index)}"
-            cell.source = release_source("".join(cell.source) if isinstance(cell.source, list)
-                                         else cell.source, where)
+            cell.source = release_source(
+                "".join(cell.source) if isinstance(cell.source, list) else cell.source, where
+            )
     for key in _VOLATILE_NB_METADATA:
         student.metadata.pop(key, None)
     return student
 
 
-def release_notebooks(paths: Iterable[str | os.PathLike], out: str | os.PathLike,
-                      overwrite: bool = False) -> list[pathlib.Path]:
+def release_notebooks(
+    paths: Iterable[str | os.PathLike], out: str | os.PathLike, overwrite: bool = False
+) -> list[pathlib.Path]:
     """Write the student version of each notebook into folder ``out`` (same file names).
 
     Every notebook is validated, and every target checked, before anything is written, so a
@@ -118,8 +121,10 @@ def release_notebooks(paths: Iterable[str | os.PathLike], out: str | os.PathLike
         if not path.is_file():
             raise FileNotFoundError(f"Notebook {str(path)!r} not found.")
         if out_dir.exists() and path.resolve().parent == out_dir.resolve():
-            raise ValueError(f"--out {str(out_dir)!r} is the folder of the reference notebook "
-                             f"{path.name}: choose another folder (the release would overwrite it).")
+            raise ValueError(
+                f"--out {str(out_dir)!r} is the folder of the reference notebook "
+                f"{path.name}: choose another folder (the release would overwrite it)."
+            )
         try:
             nb = nbformat.read(path, as_version=4)
         except Exception as exc:  # nbformat raises several types for broken JSON
@@ -132,8 +137,11 @@ def release_notebooks(paths: Iterable[str | os.PathLike], out: str | os.PathLike
         raise ValueError(f"Two notebooks would be released as {', '.join(duplicates)}.")
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"--out {str(out_dir)!r} is a file, not a folder.")
-    changed = [(target, text) for target, text in released
-               if not (target.is_file() and target.read_text(encoding="utf-8") == text)]
+    changed = [
+        (target, text)
+        for target, text in released
+        if not (target.is_file() and target.read_text(encoding="utf-8") == text)
+    ]
     for target, _ in changed:
         if out_dir.is_dir():
             check_output_path(target, overwrite, what="released notebook")
@@ -146,6 +154,7 @@ def release_notebooks(paths: Iterable[str | os.PathLike], out: str | os.PathLike
 # --------------------------------------------------------------------------------------------
 # Static proof that a released notebook fails its checks until solved
 # --------------------------------------------------------------------------------------------
+
 
 def _python_source(source: str) -> str:
     """Cell source with IPython syntax (``%pip``, ``!ls``) turned into Python, for :mod:`ast`."""
@@ -192,8 +201,10 @@ def _loads(node) -> set[str]:
 def _has_placeholder(node) -> bool:
     import ast
 
-    return any(isinstance(n, ast.Raise) and n.exc is not None and "NotImplementedError" in _loads(n.exc)
-               for n in ast.walk(node))
+    return any(
+        isinstance(n, ast.Raise) and n.exc is not None and "NotImplementedError" in _loads(n.exc)
+        for n in ast.walk(node)
+    )
 
 
 def _cell_bindings(cell: Any) -> set[str]:
@@ -208,8 +219,10 @@ def _cell_bindings(cell: Any) -> set[str]:
     return set().union(*(_module_bindings(s) for s in tree.body)) if tree.body else set()
 
 
-def _walk_bindings(nb: Any, removed: dict[int, set[str]] | None = None,
-                   ) -> dict[str, tuple[set[str], set[str], set[str]]]:
+def _walk_bindings(
+    nb: Any,
+    removed: dict[int, set[str]] | None = None,
+) -> dict[str, tuple[set[str], set[str], set[str]]]:
     """Per check id: (names defined before it, names unsolved before it, names it reads).
 
     ``removed[index]``: names the reference version of solution cell ``index`` binds; they become
@@ -268,8 +281,11 @@ def unsolved_check_dependencies(reference_nb: Any, name: str = "notebook") -> di
     from coursework.grading.markers import SOLUTION_TAG, cell_tags
 
     reference = _walk_bindings(reference_nb)
-    removed = {index: _cell_bindings(cell) for index, cell in enumerate(reference_nb.cells)
-               if cell.get("cell_type") == "code" and SOLUTION_TAG in cell_tags(cell)}
+    removed = {
+        index: _cell_bindings(cell)
+        for index, cell in enumerate(reference_nb.cells)
+        if cell.get("cell_type") == "code" and SOLUTION_TAG in cell_tags(cell)
+    }
     released = _walk_bindings(release_notebook(reference_nb, name), removed)
     result = {}
     for check_id, (defined_ref, _, loads) in reference.items():

@@ -15,7 +15,7 @@ import io
 import json
 import os
 import pathlib
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from coursework.atomic import check_output_path, write_text
 from coursework.grading.results import RESULT_FORMAT, NotebookResult, SubmissionResult
@@ -31,19 +31,27 @@ def to_markdown(results: Sequence[SubmissionResult], title: str = "Grading repor
     isolations = sorted({r.isolation for r in results if r.isolation})
     if isolations:
         lines += [f"Isolation: {i}" for i in isolations] + [""]
-    lines += ["| submission | score | passed | failed | error | timeout | missing | tampered | graded |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines += [
+        "| submission | score | passed | failed | error | timeout | missing | tampered | graded |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for r in results:
         c = r.counts()
-        lines.append(f"| {_md_escape(r.name)} | {r.score:g}/{r.max_score:g} | {c['passed']} | "
-                     f"{c['failed']} | {c['error']} | {c['timeout']} | {c['missing']} | "
-                     f"{c['tampered']} | {'yes' if r.graded else 'NO'} |")
+        lines.append(
+            f"| {_md_escape(r.name)} | {r.score:g}/{r.max_score:g} | {c['passed']} | "
+            f"{c['failed']} | {c['error']} | {c['timeout']} | {c['missing']} | "
+            f"{c['tampered']} | {'yes' if r.graded else 'NO'} |"
+        )
     for r in results:
         lines += ["", f"## {_md_escape(r.name)} — {r.score:g}/{r.max_score:g}", ""]
         for nb in r.notebooks:
             status = nb.status + (f": {_md_escape(nb.note)}" if nb.note else "")
-            lines += [f"**{nb.name}** ({nb.path or 'not found'}) — {status}", "",
-                      "| check | status | message |", "|---|---|---|"]
+            lines += [
+                f"**{nb.name}** ({nb.path or 'not found'}) — {status}",
+                "",
+                "| check | status | message |",
+                "|---|---|---|",
+            ]
             for check in nb.checks:
                 origin = "" if check.origin == "kept" else f" ({check.origin})"
                 lines.append(f"| `{check.id}`{origin} | {check.status} | {_md_escape(check.message)} |")
@@ -51,8 +59,18 @@ def to_markdown(results: Sequence[SubmissionResult], title: str = "Grading repor
     return "\n".join(lines).rstrip() + "\n"
 
 
-CSV_COLUMNS = ["submission", "notebook", "notebook_status", "check", "status", "message", "origin",
-               "points", "submission_score", "submission_max_score"]
+CSV_COLUMNS = [
+    "submission",
+    "notebook",
+    "notebook_status",
+    "check",
+    "status",
+    "message",
+    "origin",
+    "points",
+    "submission_score",
+    "submission_max_score",
+]
 
 
 def to_csv(results: Sequence[SubmissionResult]) -> str:
@@ -63,16 +81,33 @@ def to_csv(results: Sequence[SubmissionResult]) -> str:
     for r in results:
         for nb in r.notebooks:
             for check in nb.checks:
-                writer.writerow([r.name, nb.name, nb.status, check.id, check.status, check.message,
-                                 check.origin, f"{check.points:g}", f"{r.score:g}",
-                                 f"{r.max_score:g}"])
+                writer.writerow(
+                    [
+                        r.name,
+                        nb.name,
+                        nb.status,
+                        check.id,
+                        check.status,
+                        check.message,
+                        check.origin,
+                        f"{check.points:g}",
+                        f"{r.score:g}",
+                        f"{r.max_score:g}",
+                    ]
+                )
     return buffer.getvalue()
 
 
 def to_json(results: Sequence[SubmissionResult]) -> str:
     """The full results as JSON (what ``grade --collect`` reads back)."""
-    return json.dumps({"format": RESULT_FORMAT, "submissions": [r.to_dict() for r in results]},
-                      ensure_ascii=False, indent=1) + "\n"
+    return (
+        json.dumps(
+            {"format": RESULT_FORMAT, "submissions": [r.to_dict() for r in results]},
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 REPORT_SUFFIXES = (".md", ".csv", ".json")
@@ -92,8 +127,9 @@ def check_report_path(path: str | os.PathLike, overwrite: bool = False) -> pathl
     return check_output_path(path, overwrite=overwrite, what="report")
 
 
-def write_report(results: Sequence[SubmissionResult], path: str | os.PathLike,
-                 overwrite: bool = False) -> pathlib.Path:
+def write_report(
+    results: Sequence[SubmissionResult], path: str | os.PathLike, overwrite: bool = False
+) -> pathlib.Path:
     """Write a report whose format follows the suffix: ``.md``, ``.csv`` or ``.json``.
 
     A missing parent folder is created. The file is written atomically (temporary file in the same
@@ -130,8 +166,15 @@ def collect_results(paths: Iterable[str | os.PathLike]) -> tuple[list[Submission
             loaded = [SubmissionResult.from_dict(s) for s in data["submissions"]]
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             problems.append(f"{file}: {exc}")
-            results.append(SubmissionResult(name=str(file), path=str(file), notebooks=[NotebookResult(
-                "(result file)", "invalid", [], note=f"could not be collected: {exc}")]))
+            results.append(
+                SubmissionResult(
+                    name=str(file),
+                    path=str(file),
+                    notebooks=[
+                        NotebookResult("(result file)", "invalid", [], note=f"could not be collected: {exc}")
+                    ],
+                )
+            )
             continue
         for sub in loaded:
             if sub.name in ("", ".") or any(r.name == sub.name for r in results):

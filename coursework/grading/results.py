@@ -22,8 +22,16 @@ import dataclasses
 import re
 
 CHECK_STATUSES = ("passed", "failed", "error", "timeout", "missing", "tampered")
-NOTEBOOK_STATUSES = ("graded", "missing", "invalid", "timeout", "kernel-died", "memory-limit",
-                     "grader-error", "tampered")
+NOTEBOOK_STATUSES = (
+    "graded",
+    "missing",
+    "invalid",
+    "timeout",
+    "kernel-died",
+    "memory-limit",
+    "grader-error",
+    "tampered",
+)
 RESULT_FORMAT = "coursework-grade/1"
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -32,7 +40,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 def strip_ansi(text: str) -> str:
     """``text`` without terminal colour codes (kernel tracebacks carry them)."""
     return _ANSI.sub("", text)
-
 
 
 @dataclasses.dataclass
@@ -90,18 +97,38 @@ class SubmissionResult:
         return counts
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "path": self.path, "score": self.score,
-                "max_score": self.max_score, "graded": self.graded, "counts": self.counts(),
-                "seconds": round(self.seconds, 2), "isolation": self.isolation,
-                "notebooks": [dataclasses.asdict(nb) for nb in self.notebooks]}
+        return {
+            "name": self.name,
+            "path": self.path,
+            "score": self.score,
+            "max_score": self.max_score,
+            "graded": self.graded,
+            "counts": self.counts(),
+            "seconds": round(self.seconds, 2),
+            "isolation": self.isolation,
+            "notebooks": [dataclasses.asdict(nb) for nb in self.notebooks],
+        }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SubmissionResult":
-        notebooks = [NotebookResult(
-            name=nb["name"], status=nb["status"], path=nb.get("path"), note=nb.get("note", ""),
-            seconds=float(nb.get("seconds", 0.0)),
-            checks=[CheckResult(**{k: c[k] for k in c if k in CheckResult.__dataclass_fields__})
-                    for c in nb["checks"]])
-            for nb in data["notebooks"]]
-        return cls(name=data["name"], path=data.get("path", ""), notebooks=notebooks,
-                   seconds=float(data.get("seconds", 0.0)), isolation=data.get("isolation", ""))
+    def from_dict(cls, data: dict) -> SubmissionResult:
+        notebooks = [
+            NotebookResult(
+                name=nb["name"],
+                status=nb["status"],
+                path=nb.get("path"),
+                note=nb.get("note", ""),
+                seconds=float(nb.get("seconds", 0.0)),
+                checks=[
+                    CheckResult(**{k: c[k] for k in c if k in CheckResult.__dataclass_fields__})
+                    for c in nb["checks"]
+                ],
+            )
+            for nb in data["notebooks"]
+        ]
+        return cls(
+            name=data["name"],
+            path=data.get("path", ""),
+            notebooks=notebooks,
+            seconds=float(data.get("seconds", 0.0)),
+            isolation=data.get("isolation", ""),
+        )

@@ -24,10 +24,32 @@ from coursework.grading.results import strip_ansi
 from coursework.grading.tamper import tamper_message
 
 #: Environment variables passed to student code (everything else, e.g. tokens, is dropped).
-_ENV_KEEP = {"PATH", "HOME", "LANG", "LANGUAGE", "TERM", "USER", "LOGNAME", "TMPDIR", "TZ",
-             "VIRTUAL_ENV", "PYTHONHASHSEED", "NLTK_DATA"}
-_ENV_KEEP_PREFIXES = ("LC_", "TF_", "KERAS_", "COURSEWORK_", "JUPYTER_", "OMP_", "MKL_",
-                      "OPENBLAS_", "CUDA_", "XDG_")
+_ENV_KEEP = {
+    "PATH",
+    "HOME",
+    "LANG",
+    "LANGUAGE",
+    "TERM",
+    "USER",
+    "LOGNAME",
+    "TMPDIR",
+    "TZ",
+    "VIRTUAL_ENV",
+    "PYTHONHASHSEED",
+    "NLTK_DATA",
+}
+_ENV_KEEP_PREFIXES = (
+    "LC_",
+    "TF_",
+    "KERAS_",
+    "COURSEWORK_",
+    "JUPYTER_",
+    "OMP_",
+    "MKL_",
+    "OPENBLAS_",
+    "CUDA_",
+    "XDG_",
+)
 
 
 @dataclasses.dataclass
@@ -76,16 +98,22 @@ class NotebookRun:
 
 
 def _student_env(events_path: pathlib.Path, profile: str, private: pathlib.Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k in _ENV_KEEP or k.startswith(_ENV_KEEP_PREFIXES)}
+    env = {k: v for k, v in os.environ.items() if k in _ENV_KEEP or k.startswith(_ENV_KEEP_PREFIXES)}
     # The kernel connection file (it holds the HMAC key) is a mkstemp file in $TMPDIR; a private
     # folder that the grader deletes keeps it out of the system's temporary folder even when the
     # kernel dies and nobody shuts it down.
     env.update({"TMPDIR": str(private), "JUPYTER_RUNTIME_DIR": str(private / "runtime")})
-    env.update({"COURSEWORK_PROFILE": profile, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
-                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "COURSEWORK_GRADE_EVENTS": str(events_path),
-                "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"),
-                "PYTHONWARNINGS": "ignore::DeprecationWarning"})
+    env.update(
+        {
+            "COURSEWORK_PROFILE": profile,
+            "MPLBACKEND": "Agg",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "COURSEWORK_GRADE_EVENTS": str(events_path),
+            "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"),
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        }
+    )
     return env
 
 
@@ -138,8 +166,14 @@ def _read_events(path: pathlib.Path, offset: int) -> tuple[list[dict], int]:
     return events, offset + end
 
 
-def run_graded_notebook(notebook: pathlib.Path, n_code_cells: int, options: GradeOptions,
-                        isolation: Isolation, deadline: float, scratch: pathlib.Path) -> NotebookRun:
+def run_graded_notebook(
+    notebook: pathlib.Path,
+    n_code_cells: int,
+    options: GradeOptions,
+    isolation: Isolation,
+    deadline: float,
+    scratch: pathlib.Path,
+) -> NotebookRun:
     """Run one rebuilt notebook through nbval in its own process group, watched from outside.
 
     The run gets a private temporary folder (``$TMPDIR`` and ``$JUPYTER_RUNTIME_DIR``), deleted on
@@ -155,24 +189,53 @@ def run_graded_notebook(notebook: pathlib.Path, n_code_cells: int, options: Grad
     private.mkdir(mode=0o700)
     (private / "runtime").mkdir(mode=0o700)
     try:
-        return _run(notebook, n_code_cells, options, isolation, deadline, events_path, log_path, ini,
-                    private)
+        return _run(notebook, n_code_cells, options, isolation, deadline, events_path, log_path, ini, private)
     finally:
         shutil.rmtree(private, ignore_errors=True)  # kernel connection file, student temp files
 
 
-def _run(notebook: pathlib.Path, n_code_cells: int, options: GradeOptions, isolation: Isolation,
-         deadline: float, events_path: pathlib.Path, log_path: pathlib.Path, ini: pathlib.Path,
-         private: pathlib.Path) -> NotebookRun:
+def _run(
+    notebook: pathlib.Path,
+    n_code_cells: int,
+    options: GradeOptions,
+    isolation: Isolation,
+    deadline: float,
+    events_path: pathlib.Path,
+    log_path: pathlib.Path,
+    ini: pathlib.Path,
+    private: pathlib.Path,
+) -> NotebookRun:
     import psutil
 
-    argv = [*isolation.memory_prefix, *isolation.network_prefix, sys.executable, "-P", "-m", "pytest",
-            str(notebook), "-p", "nbval", "-p", "coursework.grading._nbval_events",
-            "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={options.cell_timeout:g}",
-            f"--nbval-kernel-startup-timeout={options.kernel_startup_timeout:g}",
-            "-c", str(ini), "--rootdir", str(notebook.parent), "--noconftest",
-            "-p", "no:cacheprovider", "--color=no", "-q", "-o", "addopts=",
-            "--continue-on-collection-errors"]
+    argv = [
+        *isolation.memory_prefix,
+        *isolation.network_prefix,
+        sys.executable,
+        "-P",
+        "-m",
+        "pytest",
+        str(notebook),
+        "-p",
+        "nbval",
+        "-p",
+        "coursework.grading._nbval_events",
+        "--nbval-lax",
+        "--nbval-current-env",
+        f"--nbval-cell-timeout={options.cell_timeout:g}",
+        f"--nbval-kernel-startup-timeout={options.kernel_startup_timeout:g}",
+        "-c",
+        str(ini),
+        "--rootdir",
+        str(notebook.parent),
+        "--noconftest",
+        "-p",
+        "no:cacheprovider",
+        "--color=no",
+        "-q",
+        "-o",
+        "addopts=",
+        "--continue-on-collection-errors",
+    ]
     env = _student_env(events_path, options.profile, private)
     limit_bytes = int(options.memory_mb) * 1024 * 1024
     events: list[dict] = []
@@ -184,9 +247,15 @@ def _run(notebook: pathlib.Path, n_code_cells: int, options: GradeOptions, isola
     kernel_pids: set[int] = set()
     kernel_gone_since: float | None = None
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(argv, cwd=notebook.parent, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv,
+            cwd=notebook.parent,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             root = psutil.Process(proc.pid)
         except psutil.Error:
@@ -199,14 +268,23 @@ def _run(notebook: pathlib.Path, n_code_cells: int, options: GradeOptions, isola
                 if event.get("event") == "start":
                     running, running_since = event.get("cell_id"), now
                 elif event.get("event") == "report" and (
-                        event.get("when") == "call" or event.get("outcome") != "passed"):
+                    event.get("when") == "call" or event.get("outcome") != "passed"
+                ):
                     done_cells.add(str(event.get("nodeid")))
             if now >= deadline:
                 killed, detail = "timeout", "the submission's wall-clock limit was reached"
-            elif running is not None and now - running_since > options.cell_timeout + options.kill_grace and \
-                    len(done_cells) < n_code_cells:
-                killed, detail = "timeout", (f"cell {running!r} ran past the {options.cell_timeout:g} s "
-                                             "cell limit and could not be interrupted")
+            elif (
+                running is not None
+                and now - running_since > options.cell_timeout + options.kill_grace
+                and len(done_cells) < n_code_cells
+            ):
+                killed, detail = (
+                    "timeout",
+                    (
+                        f"cell {running!r} ran past the {options.cell_timeout:g} s "
+                        "cell limit and could not be interrupted"
+                    ),
+                )
             elif root is not None:
                 rss, alive_kernels = 0, 0
                 for p in _tree(root):
@@ -220,13 +298,17 @@ def _run(notebook: pathlib.Path, n_code_cells: int, options: GradeOptions, isola
                     except psutil.Error:
                         continue
                 if rss > limit_bytes:
-                    killed, detail = "memory-limit", (f"used {rss / 2**20:.0f} MiB, over the "
-                                                      f"{options.memory_mb} MiB limit")
+                    killed, detail = (
+                        "memory-limit",
+                        (f"used {rss / 2**20:.0f} MiB, over the {options.memory_mb} MiB limit"),
+                    )
                 elif kernel_pids and not alive_kernels and len(done_cells) < n_code_cells:
                     kernel_gone_since = kernel_gone_since or now
                     if now - kernel_gone_since > 2.0:
-                        killed, detail = "kernel-died", ("the kernel died (os._exit, a crash, or "
-                                                         "killed for memory)")
+                        killed, detail = (
+                            "kernel-died",
+                            ("the kernel died (os._exit, a crash, or killed for memory)"),
+                        )
                 else:
                     kernel_gone_since = None
             if killed:
@@ -266,8 +348,11 @@ def check_from_events(check_id: str, reports: list[dict]) -> tuple[str, str, flo
         return "tampered", tampered, seconds
     longrepr = report.get("longrepr", "")
     if "Timeout of" in longrepr and "exceeded" in longrepr:
-        return "timeout", short_message(next((line for line in longrepr.splitlines()
-                                              if "Timeout of" in line), "timeout")), seconds
+        return (
+            "timeout",
+            short_message(next((line for line in longrepr.splitlines() if "Timeout of" in line), "timeout")),
+            seconds,
+        )
     if ename == "AssertionError":
         return "failed", strip_ansi(evalue).strip() or "assert failed (no message)", seconds
     if ename:

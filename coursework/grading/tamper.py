@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 import importlib.resources
-from typing import Iterable
+from collections.abc import Iterable
 
 GUARD_CELL_ID = "coursework-grader-guard"
 GUARD_MODULE = "__coursework_guard__"
@@ -30,8 +30,11 @@ TAMPER_ERROR = "TamperingDetected"
 
 
 def _guard_source() -> str:
-    return importlib.resources.files("coursework.grading").joinpath("_tamper_guard.py").read_text(
-        encoding="utf-8")
+    return (
+        importlib.resources.files("coursework.grading")
+        .joinpath("_tamper_guard.py")
+        .read_text(encoding="utf-8")
+    )
 
 
 def guard_cell_source() -> str:
@@ -62,7 +65,7 @@ def used_names(source: str) -> tuple[str, ...] | None:
 def guard_line(check_source: str) -> str:
     """The first line given to a check cell."""
     names = used_names(check_source)
-    return (f"import {GUARD_MODULE}; {GUARD_MODULE}.verify({names!r}); del {GUARD_MODULE}")
+    return f"import {GUARD_MODULE}; {GUARD_MODULE}.verify({names!r}); del {GUARD_MODULE}"
 
 
 def add_tamper_guard(nb, check_ids: Iterable[str]):

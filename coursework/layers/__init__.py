@@ -6,8 +6,12 @@ run (``coursework.persistence.load_model`` does it for you, BERT models included
 """
 
 import coursework.metrics  # noqa: F401  (registers SequenceExactMatch for compiled models)
-from coursework.layers.attention import (AttentionPooling, MultiHeadSelfAttention, masked_softmax,
-                                         scaled_dot_product_attention)
+from coursework.layers.attention import (
+    AttentionPooling,
+    MultiHeadSelfAttention,
+    masked_softmax,
+    scaled_dot_product_attention,
+)
 from coursework.layers.bert_preprocessor import BertTextPreprocessor
 from coursework.layers.positional import SinusoidalPositionalEncoding, TokenAndPositionEmbedding
 from coursework.layers.seq2seq_attention import BahdanauAttention, LuongAttention
@@ -18,8 +22,19 @@ from coursework.layers.transformer import TransformerEncoderBlock
 from coursework.layers.vocabulary import TokenVocabulary
 
 __all__ = [
-    "AttentionPooling", "BahdanauAttention", "LuongAttention", "MultiHeadSelfAttention", "ReverseTime",
-    "SinusoidalPositionalEncoding", "TokenAndPositionEmbedding", "TokenEmbedding", "TokenVocabulary",
-    "TransformerEncoderBlock", "masked_softmax", "scaled_dot_product_attention",
-    "BertTextPreprocessor", "RawTextModel", "to_text_array",
+    "AttentionPooling",
+    "BahdanauAttention",
+    "LuongAttention",
+    "MultiHeadSelfAttention",
+    "ReverseTime",
+    "SinusoidalPositionalEncoding",
+    "TokenAndPositionEmbedding",
+    "TokenEmbedding",
+    "TokenVocabulary",
+    "TransformerEncoderBlock",
+    "masked_softmax",
+    "scaled_dot_product_attention",
+    "BertTextPreprocessor",
+    "RawTextModel",
+    "to_text_array",
 ]

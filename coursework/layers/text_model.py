@@ -57,15 +57,17 @@ def to_text_array(texts, name: str = "texts", allow_empty: bool = False) -> np.n
             try:
                 item = item.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise ValueError(f"{name}[{i}] is bytes that are not UTF-8 text ({exc.reason} at byte "
-                                 f"{exc.start}).") from None
+                raise ValueError(
+                    f"{name}[{i}] is bytes that are not UTF-8 text ({exc.reason} at byte {exc.start})."
+                ) from None
         if not isinstance(item, str):
             raise TypeError(f"{name}[{i}] is {type(item).__name__} ({item!r}), not a string.")
         try:
             item.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise ValueError(f"{name}[{i}] is not valid Unicode text ({exc.reason} at character "
-                             f"{exc.start}).") from None
+            raise ValueError(
+                f"{name}[{i}] is not valid Unicode text ({exc.reason} at character {exc.start})."
+            ) from None
         out[i] = as_text(str(item))  # np.str_ → str
     return out
 

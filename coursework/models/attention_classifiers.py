@@ -41,9 +41,16 @@ def _check_dropout(dropout) -> None:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
 
 
-def build_self_attention_classifier(vocab_size: int, embedding_dim: int = 60, dense_units: int = 100,
-                                    dropout: float = 0.1, variant: str = "seed", num_heads: int = 2,
-                                    pooling_units: int = 32, name: str | None = None):
+def build_self_attention_classifier(
+    vocab_size: int,
+    embedding_dim: int = 60,
+    dense_units: int = 100,
+    dropout: float = 0.1,
+    variant: str = "seed",
+    num_heads: int = 2,
+    pooling_units: int = 32,
+    name: str | None = None,
+):
     """Self-attention sentiment classifier over word ids.
 
     Args:
@@ -89,10 +96,18 @@ def build_self_attention_classifier(vocab_size: int, embedding_dim: int = 60, de
     return keras.Model(ids, out, name=name or f"self_attention_{variant}_classifier")
 
 
-def build_transformer_classifier(vocab_size: int, max_len: int, num_layers: int = 1, num_heads: int = 2,
-                                 embed_dim: int = 64, intermediate_dim: int = 128, dropout: float = 0.1,
-                                 normalize_first: bool = False, positions: str = "learned",
-                                 name: str = "transformer_classifier"):
+def build_transformer_classifier(
+    vocab_size: int,
+    max_len: int,
+    num_layers: int = 1,
+    num_heads: int = 2,
+    embed_dim: int = 64,
+    intermediate_dim: int = 128,
+    dropout: float = 0.1,
+    normalize_first: bool = False,
+    positions: str = "learned",
+    name: str = "transformer_classifier",
+):
     """A Transformer-encoder classifier: embeddings with positions → ``num_layers`` blocks → pooling.
 
     Args:
@@ -117,17 +132,25 @@ def build_transformer_classifier(vocab_size: int, max_len: int, num_layers: int 
     from coursework.layers.positional import TokenAndPositionEmbedding
     from coursework.layers.transformer import TransformerEncoderBlock
 
-    _check_positive(vocab_size=vocab_size, max_len=max_len, num_layers=num_layers, num_heads=num_heads,
-                    embed_dim=embed_dim, intermediate_dim=intermediate_dim)
+    _check_positive(
+        vocab_size=vocab_size,
+        max_len=max_len,
+        num_layers=num_layers,
+        num_heads=num_heads,
+        embed_dim=embed_dim,
+        intermediate_dim=intermediate_dim,
+    )
     _check_dropout(dropout)
     if embed_dim % num_heads:
         raise ValueError(f"num_heads={num_heads} does not divide embed_dim={embed_dim}.")
     ids = keras.Input(shape=(max_len,), dtype="int32", name="word_ids")
-    x = TokenAndPositionEmbedding(vocab_size, max_len, embed_dim, positions=positions,
-                                  name="token_and_position")(ids)
+    x = TokenAndPositionEmbedding(
+        vocab_size, max_len, embed_dim, positions=positions, name="token_and_position"
+    )(ids)
     for i in range(num_layers):
-        x = TransformerEncoderBlock(num_heads, intermediate_dim, dropout=dropout,
-                                    normalize_first=normalize_first, name=f"encoder_{i}")(x)
+        x = TransformerEncoderBlock(
+            num_heads, intermediate_dim, dropout=dropout, normalize_first=normalize_first, name=f"encoder_{i}"
+        )(x)
     x = keras.layers.GlobalAveragePooling1D(name="average")(x)
     x = keras.layers.Dropout(dropout)(x)
     out = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
@@ -183,8 +206,10 @@ def attention_maps(model, word_ids) -> dict[str, np.ndarray]:
                 _, alpha = pool(h, padding_mask=mask, return_attention_scores=True)
                 maps[pool.name] = np.asarray(alpha)
     if not maps:
-        raise ValueError(f"Model {model.name!r} has no attention layer this function knows "
-                         "(build it with build_self_attention_classifier or build_transformer_classifier).")
+        raise ValueError(
+            f"Model {model.name!r} has no attention layer this function knows "
+            "(build it with build_self_attention_classifier or build_transformer_classifier)."
+        )
     return maps
 
 
@@ -198,9 +223,12 @@ def truncation_report(lengths, max_len: int, what: str = "texts") -> float:
     lengths = np.asarray(lengths)
     too_long = int((lengths > max_len).sum())
     if too_long:
-        warnings.warn(f"{too_long} of {len(lengths)} {what} ({100 * too_long / len(lengths):.1f} %) are "
-                      f"longer than {max_len} tokens and will be truncated (the first {max_len} kept).",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{too_long} of {len(lengths)} {what} ({100 * too_long / len(lengths):.1f} %) are "
+            f"longer than {max_len} tokens and will be truncated (the first {max_len} kept).",
+            UserWarning,
+            stacklevel=2,
+        )
     return too_long / max(len(lengths), 1)
 
 

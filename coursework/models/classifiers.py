@@ -37,18 +37,26 @@ def _embedding(vocab_size, embedding_dim, embedding_matrix, trainable, mask_zero
 
     _check_positive(vocab_size=vocab_size, embedding_dim=embedding_dim)
     if embedding_matrix is None:
-        return keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
-                                      trainable=trainable, name=name)
+        return keras.layers.Embedding(
+            vocab_size, embedding_dim, mask_zero=mask_zero, trainable=trainable, name=name
+        )
     matrix = np.asarray(embedding_matrix, dtype="float32")
     if matrix.shape != (vocab_size, embedding_dim):
         raise ValueError(
             f"embedding_matrix has shape {matrix.shape} but the model needs (vocab_size, "
             f"embedding_dim) = ({vocab_size}, {embedding_dim}): build it from the same vocabulary and "
-            "vectors of that dimension (e.g. GloVe 50d → embedding_dim=50).")
+            "vectors of that dimension (e.g. GloVe 50d → embedding_dim=50)."
+        )
     if not np.isfinite(matrix).all():
         raise ValueError("embedding_matrix contains NaN or infinite values.")
-    return keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero, trainable=trainable,
-                                  embeddings_initializer=keras.initializers.Constant(matrix), name=name)
+    return keras.layers.Embedding(
+        vocab_size,
+        embedding_dim,
+        mask_zero=mask_zero,
+        trainable=trainable,
+        embeddings_initializer=keras.initializers.Constant(matrix),
+        name=name,
+    )
 
 
 def _head(x, n_classes: int):
@@ -59,9 +67,16 @@ def _head(x, n_classes: int):
     return keras.layers.Dense(n_classes, activation="softmax", name="probabilities")(x)
 
 
-def build_lstm_classifier(vocab_size: int, embedding_dim: int = 50, units: int = 128,
-                          dropout: float = 0.5, embedding_matrix=None, trainable_embeddings: bool = True,
-                          n_classes: int = 2, name: str = "lstm_classifier"):
+def build_lstm_classifier(
+    vocab_size: int,
+    embedding_dim: int = 50,
+    units: int = 128,
+    dropout: float = 0.5,
+    embedding_matrix=None,
+    trainable_embeddings: bool = True,
+    n_classes: int = 2,
+    name: str = "lstm_classifier",
+):
     """The seed's two-layer LSTM classifier over word ids.
 
     Args:
@@ -92,9 +107,16 @@ def build_lstm_classifier(vocab_size: int, embedding_dim: int = 50, units: int =
     return keras.Model(ids, _head(x, n_classes), name=name)
 
 
-def build_bilstm_classifier(vocab_size: int, embedding_dim: int = 50, units: int = 64,
-                            dropout: float = 0.5, embedding_matrix=None, trainable_embeddings: bool = True,
-                            n_classes: int = 2, name: str = "bilstm_classifier"):
+def build_bilstm_classifier(
+    vocab_size: int,
+    embedding_dim: int = 50,
+    units: int = 64,
+    dropout: float = 0.5,
+    embedding_matrix=None,
+    trainable_embeddings: bool = True,
+    n_classes: int = 2,
+    name: str = "bilstm_classifier",
+):
     """One bidirectional LSTM layer (seed deck 004's "1x BiRNN"); arguments as
     :func:`build_lstm_classifier` (``units`` per direction).
 
@@ -115,10 +137,17 @@ def build_bilstm_classifier(vocab_size: int, embedding_dim: int = 50, units: int
     return keras.Model(ids, _head(x, n_classes), name=name)
 
 
-def build_cnn_classifier(vocab_size: int, embedding_dim: int = 50, filters: int = 128,
-                         kernel_size: int = 3, dropout: float = 0.5, embedding_matrix=None,
-                         trainable_embeddings: bool = True, n_classes: int = 2,
-                         name: str = "cnn_classifier"):
+def build_cnn_classifier(
+    vocab_size: int,
+    embedding_dim: int = 50,
+    filters: int = 128,
+    kernel_size: int = 3,
+    dropout: float = 0.5,
+    embedding_matrix=None,
+    trainable_embeddings: bool = True,
+    n_classes: int = 2,
+    name: str = "cnn_classifier",
+):
     """Two 1-D convolutions and global max pooling (seed deck 004's "2x CNN 1D").
 
     The embedding does not mask (convolutions cannot skip positions), so the padding row takes part:
@@ -143,13 +172,19 @@ def build_cnn_classifier(vocab_size: int, embedding_dim: int = 50, filters: int 
     return keras.Model(ids, _head(x, n_classes), name=name)
 
 
-_BUILDERS = {"lstm": build_lstm_classifier, "bilstm": build_bilstm_classifier,
-             "cnn": build_cnn_classifier}
+_BUILDERS = {"lstm": build_lstm_classifier, "bilstm": build_bilstm_classifier, "cnn": build_cnn_classifier}
 
 
-def build_glove_classifier(vocabulary, keyed_vectors, trainable: bool = False,
-                           architecture: str = "lstm", oov: str = "random", normalize: str | None = None,
-                           seed: int = 0, **kwargs):
+def build_glove_classifier(
+    vocabulary,
+    keyed_vectors,
+    trainable: bool = False,
+    architecture: str = "lstm",
+    oov: str = "random",
+    normalize: str | None = None,
+    seed: int = 0,
+    **kwargs,
+):
     """A classifier whose Embedding starts from pre-trained vectors (GloVe), frozen or fine-tuned.
 
     Args:
@@ -177,15 +212,23 @@ def build_glove_classifier(vocabulary, keyed_vectors, trainable: bool = False,
 
     if architecture not in _BUILDERS:
         raise ValueError(f"Unknown architecture {architecture!r}; choose one of {', '.join(ARCHITECTURES)}.")
-    matrix, coverage = build_embedding_matrix(vocabulary, keyed_vectors, oov=oov, normalize=normalize,
-                                              seed=seed)
+    matrix, coverage = build_embedding_matrix(
+        vocabulary, keyed_vectors, oov=oov, normalize=normalize, seed=seed
+    )
     dim = kwargs.pop("embedding_dim", matrix.shape[1])
     if dim != matrix.shape[1]:
-        raise ValueError(f"embedding_dim={dim} but the pre-trained vectors have dimension "
-                         f"{matrix.shape[1]}; leave embedding_dim out or load vectors of width {dim}.")
+        raise ValueError(
+            f"embedding_dim={dim} but the pre-trained vectors have dimension "
+            f"{matrix.shape[1]}; leave embedding_dim out or load vectors of width {dim}."
+        )
     kwargs.setdefault("name", f"glove_{architecture}_classifier")
-    model = _BUILDERS[architecture](matrix.shape[0], matrix.shape[1], embedding_matrix=matrix,
-                                    trainable_embeddings=bool(trainable), **kwargs)
+    model = _BUILDERS[architecture](
+        matrix.shape[0],
+        matrix.shape[1],
+        embedding_matrix=matrix,
+        trainable_embeddings=bool(trainable),
+        **kwargs,
+    )
     model.embedding_coverage = coverage
     return model
 

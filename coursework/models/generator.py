@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import keras
 
@@ -48,10 +48,18 @@ def _recurrent_stack(x, units: int, num_layers: int, cell: str, return_sequences
     return x
 
 
-def build_char_generator(vocab_size: int | None = None, window: int | None = 40, units: int = 128,
-                         embedding_dim: int | None = None, num_layers: int = 1, cell: str = "lstm",
-                         vocabulary: Sequence[str] | None = None, return_sequences: bool = False,
-                         dropout: float = 0.0, name: str = "char_generator") -> keras.Model:
+def build_char_generator(
+    vocab_size: int | None = None,
+    window: int | None = 40,
+    units: int = 128,
+    embedding_dim: int | None = None,
+    num_layers: int = 1,
+    cell: str = "lstm",
+    vocabulary: Sequence[str] | None = None,
+    return_sequences: bool = False,
+    dropout: float = 0.0,
+    name: str = "char_generator",
+) -> keras.Model:
     """The seed's character generator: one-hot window → LSTM 128 → softmax over characters.
 
     Args:
@@ -89,10 +97,18 @@ def build_char_generator(vocab_size: int | None = None, window: int | None = 40,
     return keras.Model(inputs, outputs, name=name)
 
 
-def build_word_lm(vocab_size: int | None = None, embedding_dim: int = 64, units: int = 128,
-                  window: int | None = None, num_layers: int = 1, cell: str = "lstm",
-                  vocabulary: Sequence[str] | None = None, return_sequences: bool = True,
-                  dropout: float = 0.0, name: str = "word_lm") -> keras.Model:
+def build_word_lm(
+    vocab_size: int | None = None,
+    embedding_dim: int = 64,
+    units: int = 128,
+    window: int | None = None,
+    num_layers: int = 1,
+    cell: str = "lstm",
+    vocabulary: Sequence[str] | None = None,
+    return_sequences: bool = True,
+    dropout: float = 0.0,
+    name: str = "word_lm",
+) -> keras.Model:
     """Next-word model: word ids → Embedding → LSTM → softmax over the vocabulary (class 4's challenge).
 
     ``vocabulary`` is the ``TextVectorization`` vocabulary (``""`` padding at id 0, ``"[UNK]"`` at 1).
@@ -126,5 +142,7 @@ def vocabulary_of(model) -> TokenVocabulary:
     for layer in layers:
         if isinstance(layer, TokenVocabulary):
             return layer
-    raise TypeError(f"Model {getattr(model, 'name', '?')!r} has no TokenVocabulary layer: build it with "
-                    "coursework.models.generator.build_char_generator or build_word_lm.")
+    raise TypeError(
+        f"Model {getattr(model, 'name', '?')!r} has no TokenVocabulary layer: build it with "
+        "coursework.models.generator.build_char_generator or build_word_lm."
+    )

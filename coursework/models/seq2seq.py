@@ -14,8 +14,13 @@ from coursework.datasets.addition import CHARS
 from coursework.layers import ReverseTime
 
 
-def build_addition_seq2seq(digits: int = 3, units: int = 128, vocab_size: int = len(CHARS),
-                           reverse_input: bool = False, name: str = "addition_seq2seq") -> keras.Model:
+def build_addition_seq2seq(
+    digits: int = 3,
+    units: int = 128,
+    vocab_size: int = len(CHARS),
+    reverse_input: bool = False,
+    name: str = "addition_seq2seq",
+) -> keras.Model:
     """LSTM encoder → RepeatVector → LSTM decoder → per-step softmax (not compiled).
 
     Args:

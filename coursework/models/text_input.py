@@ -75,9 +75,13 @@ def check_texts(texts, name: str = "texts") -> list[str]:
     return out
 
 
-def make_vectorizer(texts: Iterable[str] | None = None, max_tokens: int | None = 20_000,
-                    sequence_length: int | None = 64, vocabulary: Sequence[str] | None = None,
-                    standardize: str | None = STANDARDIZE):
+def make_vectorizer(
+    texts: Iterable[str] | None = None,
+    max_tokens: int | None = 20_000,
+    sequence_length: int | None = 64,
+    vocabulary: Sequence[str] | None = None,
+    standardize: str | None = STANDARDIZE,
+):
     """A word-level ``TextVectorization`` adapted on ``texts`` (or given a ``vocabulary``).
 
     Index 0 is padding, 1 is ``[UNK]``, then words by decreasing frequency. With a fixed
@@ -99,11 +103,17 @@ def make_vectorizer(texts: Iterable[str] | None = None, max_tokens: int | None =
     import keras
 
     if standardize not in ("lower_and_strip_punctuation", "lower", "strip_punctuation", None):
-        raise ValueError(f"standardize={standardize!r}: use a built-in TextVectorization option so "
-                         "the saved model loads without custom code.")
-    layer = keras.layers.TextVectorization(max_tokens=max_tokens, standardize=standardize,
-                                           output_mode="int", output_sequence_length=sequence_length,
-                                           vocabulary=list(vocabulary) if vocabulary is not None else None)
+        raise ValueError(
+            f"standardize={standardize!r}: use a built-in TextVectorization option so "
+            "the saved model loads without custom code."
+        )
+    layer = keras.layers.TextVectorization(
+        max_tokens=max_tokens,
+        standardize=standardize,
+        output_mode="int",
+        output_sequence_length=sequence_length,
+        vocabulary=list(vocabulary) if vocabulary is not None else None,
+    )
     if vocabulary is None:
         if texts is None:
             raise ValueError("Give the training texts to adapt on, or an explicit vocabulary.")
@@ -181,8 +191,15 @@ def known_fraction(vectorizer, texts) -> np.ndarray:
     return np.where(tokens > 0, known / np.maximum(tokens, 1), 0.0)
 
 
-def make_dataset(texts, labels, vectorizer, batch_size: int = 64, shuffle: bool = False,
-                 seed: int = 0, bucket_boundaries: Sequence[int] | None = None):
+def make_dataset(
+    texts,
+    labels,
+    vectorizer,
+    batch_size: int = 64,
+    shuffle: bool = False,
+    seed: int = 0,
+    bucket_boundaries: Sequence[int] | None = None,
+):
     """A ``tf.data.Dataset`` of ``(word ids, label)`` batches, optionally **bucketed** by length.
 
     Without buckets every batch has the vectoriser's length (padding). With ``bucket_boundaries``
@@ -218,7 +235,8 @@ def make_dataset(texts, labels, vectorizer, batch_size: int = 64, shuffle: bool 
         element_length_func=lambda x, y: tf.shape(x)[0],
         bucket_boundaries=boundaries,
         bucket_batch_sizes=[batch_size] * (len(boundaries) + 1),
-        pad_to_bucket_boundary=False)
+        pad_to_bucket_boundary=False,
+    )
     # The number of batches is fixed (bucket sizes do not depend on the shuffle): tell tf.data, so
     # Keras shows a complete progress bar and does not warn that the data "ran out".
     edges = np.searchsorted(boundaries, lengths, side="right")

@@ -29,7 +29,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import keras
 import numpy as np
@@ -53,8 +53,12 @@ detokenize = seq2seq_detokenize
 # --------------------------------------------------------------------------------------------
 # Text <-> tokens <-> ids
 # --------------------------------------------------------------------------------------------
-def build_vocabulary(texts: Iterable[str], specials: Sequence[str] = SOURCE_SPECIALS,
-                     max_size: int | None = None, min_count: int = 1) -> list[str]:
+def build_vocabulary(
+    texts: Iterable[str],
+    specials: Sequence[str] = SOURCE_SPECIALS,
+    max_size: int | None = None,
+    min_count: int = 1,
+) -> list[str]:
     """Tokens of ``texts`` by decreasing frequency (ties alphabetical), after the special tokens.
 
     Args:
@@ -69,8 +73,14 @@ def build_vocabulary(texts: Iterable[str], specials: Sequence[str] = SOURCE_SPEC
     """
     if max_size is not None and max_size <= len(specials):
         raise ValueError(f"max_size must be larger than the {len(specials)} special tokens.")
-    return list(Vocabulary.build([seq2seq_tokenize(text) for text in texts], specials=specials,
-                                 min_count=min_count, max_size=max_size))
+    return list(
+        Vocabulary.build(
+            [seq2seq_tokenize(text) for text in texts],
+            specials=specials,
+            min_count=min_count,
+            max_size=max_size,
+        )
+    )
 
 
 def vocabulary_lookup(vocabulary: Sequence[str]) -> keras.layers.StringLookup:
@@ -84,14 +94,22 @@ def vocabulary_lookup(vocabulary: Sequence[str]) -> keras.layers.StringLookup:
     """
     vocabulary = list(vocabulary)
     if vocabulary[:2] != [PAD, UNK]:
-        raise ValueError(f"A vocabulary must start with the padding token {PAD!r} and {UNK!r}; "
-                         f"this one starts with {vocabulary[:2]!r} (use build_vocabulary).")
+        raise ValueError(
+            f"A vocabulary must start with the padding token {PAD!r} and {UNK!r}; "
+            f"this one starts with {vocabulary[:2]!r} (use build_vocabulary)."
+        )
     return keras.layers.StringLookup(vocabulary=vocabulary, mask_token=PAD, oov_token=UNK)
 
 
-def encode_texts(texts: Sequence[str], vocabulary: Sequence[str] | keras.layers.StringLookup, length: int,
-                 add_start: bool = False, add_end: bool = False, on_unknown: str = "unk",
-                 on_long: str = "error") -> np.ndarray:
+def encode_texts(
+    texts: Sequence[str],
+    vocabulary: Sequence[str] | keras.layers.StringLookup,
+    length: int,
+    add_start: bool = False,
+    add_end: bool = False,
+    on_unknown: str = "unk",
+    on_long: str = "error",
+) -> np.ndarray:
     """Token ids ``(n, length)`` right-padded with 0: :func:`tokenize`, then a ``StringLookup``
     (:func:`vocabulary_lookup`), then ``[START]`` / ``[END]``, padding and truncation (what
     KerasHub's ``StartEndPacker`` does; a test proves the arrays equal).
@@ -118,24 +136,27 @@ def encode_texts(texts: Sequence[str], vocabulary: Sequence[str] | keras.layers.
     tokens = [tokenize(text) for text in texts]
     if not tokens:
         return np.zeros((0, length), dtype="int32")
-    for text, row in zip(texts, tokens):
+    for text, row in zip(texts, tokens, strict=False):
         if not row:
             raise ValueError(f"Empty input {text!r}: write at least one word.")
     dense = np.full((len(tokens), max(map(len, tokens))), PAD, dtype=object)
     for i, row in enumerate(tokens):
-        dense[i, :len(row)] = row
+        dense[i, : len(row)] = row
     ids = keras.ops.convert_to_numpy(lookup(dense))
     unk = 1  # StringLookup's out-of-vocabulary id (after the mask token "")
     room = length - int(add_start) - int(add_end)
-    for text, row, row_ids in zip(texts, tokens, ids):
-        unknown = [t for t, i in zip(row, row_ids) if i == unk and t != UNK]
+    for text, row, row_ids in zip(texts, tokens, ids, strict=False):
+        unknown = [t for t, i in zip(row, row_ids, strict=False) if i == unk and t != UNK]
         if unknown and on_unknown == "error":
-            raise ValueError(f"Unknown word(s) {', '.join(map(repr, dict.fromkeys(unknown)))} in "
-                             f"{text!r}: the model's vocabulary has {lookup.vocabulary_size()} tokens and "
-                             "does not contain them.")
+            raise ValueError(
+                f"Unknown word(s) {', '.join(map(repr, dict.fromkeys(unknown)))} in "
+                f"{text!r}: the model's vocabulary has {lookup.vocabulary_size()} tokens and "
+                "does not contain them."
+            )
         if len(row) > room and on_long == "error":
-            raise ValueError(f"Input too long: {text[:60]!r} has {len(row)} tokens; this model "
-                             f"accepts at most {room}.")
+            raise ValueError(
+                f"Input too long: {text[:60]!r} has {len(row)} tokens; this model accepts at most {room}."
+            )
     # Pack: [START] + the first ``room`` ids + [END], right-padded with 0 (vectorised in NumPy:
     # KerasHub's StartEndPacker gives the same arrays but, outside tf.data, through a pure-Python
     # path ~40x slower on a training set).
@@ -144,7 +165,7 @@ def encode_texts(texts: Sequence[str], vocabulary: Sequence[str] | keras.layers.
     offset = int(add_start)
     out = np.zeros((len(tokens), length), dtype="int32")
     width = min(ids.shape[1], room)
-    out[:, offset:offset + width] = np.where(np.arange(width)[None, :] < kept[:, None], ids[:, :width], 0)
+    out[:, offset : offset + width] = np.where(np.arange(width)[None, :] < kept[:, None], ids[:, :width], 0)
     if add_start:
         out[:, 0] = vocab.index(START)
     if add_end:
@@ -152,16 +173,23 @@ def encode_texts(texts: Sequence[str], vocabulary: Sequence[str] | keras.layers.
     return out
 
 
-def teacher_forcing_arrays(sources: Sequence[str], targets: Sequence[str], source_vocabulary,
-                           target_vocabulary, max_source_length: int, max_target_length: int,
-                           on_long: str = "truncate"):
+def teacher_forcing_arrays(
+    sources: Sequence[str],
+    targets: Sequence[str],
+    source_vocabulary,
+    target_vocabulary,
+    max_source_length: int,
+    max_target_length: int,
+    on_long: str = "truncate",
+):
     """``([source_ids, decoder_input_ids], decoder_target_ids)`` for ``model.fit``.
 
     The decoder reads ``[START] y1 … yn`` and must predict ``y1 … yn [END]`` (teacher forcing).
     """
     x_source = encode_texts(sources, source_vocabulary, max_source_length, on_long=on_long)
-    full = encode_texts(targets, target_vocabulary, max_target_length + 1, add_start=True,
-                        add_end=True, on_long=on_long)
+    full = encode_texts(
+        targets, target_vocabulary, max_target_length + 1, add_start=True, add_end=True, on_long=on_long
+    )
     return [x_source, full[:, :-1]], full[:, 1:]
 
 
@@ -179,14 +207,21 @@ def _attention_layer(attention: str, units: int):
     return LuongAttention(score=attention, name="attention")
 
 
-def build_seq2seq_translator(source_vocabulary: Sequence[str], target_vocabulary: Sequence[str],
-                             max_source_length: int, max_target_length: int,
-                             embedding_dim: int = 64, units: int = 128,
-                             attention: str | None = "general", cell: str = "gru",
-                             dropout: float = 0.0, source_embeddings: np.ndarray | None = None,
-                             target_embeddings: np.ndarray | None = None,
-                             trainable_embeddings: bool = True,
-                             name: str = "seq2seq_translator") -> keras.Model:
+def build_seq2seq_translator(
+    source_vocabulary: Sequence[str],
+    target_vocabulary: Sequence[str],
+    max_source_length: int,
+    max_target_length: int,
+    embedding_dim: int = 64,
+    units: int = 128,
+    attention: str | None = "general",
+    cell: str = "gru",
+    dropout: float = 0.0,
+    source_embeddings: np.ndarray | None = None,
+    target_embeddings: np.ndarray | None = None,
+    trainable_embeddings: bool = True,
+    name: str = "seq2seq_translator",
+) -> keras.Model:
     """Encoder-decoder trained with teacher forcing (not compiled).
 
     Args:
@@ -218,25 +253,33 @@ def build_seq2seq_translator(source_vocabulary: Sequence[str], target_vocabulary
         raise ValueError(f"Unknown attention {attention!r}: choose None, 'dot', 'general' or 'additive'.")
     if cell not in CELLS:
         raise ValueError(f"Unknown cell {cell!r}: choose 'gru' or 'lstm'.")
-    for label, value in (("max_source_length", max_source_length),
-                         ("max_target_length", max_target_length), ("embedding_dim", embedding_dim),
-                         ("units", units)):
+    for label, value in (
+        ("max_source_length", max_source_length),
+        ("max_target_length", max_target_length),
+        ("embedding_dim", embedding_dim),
+        ("units", units),
+    ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{label} must be a positive integer, got {value!r}.")
     if not 0 <= dropout < 1:
         raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
     missing = [t for t in (START, END) if t not in target_vocabulary]
     if missing or list(target_vocabulary[:1]) != [PAD] or list(source_vocabulary[:1]) != [PAD]:
-        raise ValueError("Vocabularies must start with the padding token '' and the target one must "
-                         f"contain {START!r} and {END!r} (use build_vocabulary(..., TARGET_SPECIALS)).")
+        raise ValueError(
+            "Vocabularies must start with the padding token '' and the target one must "
+            f"contain {START!r} and {END!r} (use build_vocabulary(..., TARGET_SPECIALS))."
+        )
 
     def embedding(vocabulary, matrix, layer_name):
         dim = embedding_dim if matrix is None else int(np.shape(matrix)[1])
         if matrix is not None and np.shape(matrix)[0] != len(vocabulary):
-            raise ValueError(f"{layer_name}: pre-trained matrix has {np.shape(matrix)[0]} rows but the "
-                             f"vocabulary has {len(vocabulary)} tokens.")
-        layer = TokenEmbedding(vocabulary, dim, name=layer_name,
-                               trainable=trainable_embeddings or matrix is None)
+            raise ValueError(
+                f"{layer_name}: pre-trained matrix has {np.shape(matrix)[0]} rows but the "
+                f"vocabulary has {len(vocabulary)} tokens."
+            )
+        layer = TokenEmbedding(
+            vocabulary, dim, name=layer_name, trainable=trainable_embeddings or matrix is None
+        )
         return layer
 
     source_ids = keras.Input((max_source_length,), dtype="int32", name="source_ids")
@@ -257,8 +300,9 @@ def build_seq2seq_translator(source_vocabulary: Sequence[str], target_vocabulary
     if attention is not None:
         # Ask for the weights here too: Keras' functional graph checks assume a shared layer always
         # returns the same structure, and the inference decoder needs the weights.
-        context, _ = _attention_layer(attention, units)(decoder_outputs, encoder_outputs,
-                                                        return_attention_scores=True)
+        context, _ = _attention_layer(attention, units)(
+            decoder_outputs, encoder_outputs, return_attention_scores=True
+        )
         hidden = keras.layers.Concatenate(name="attention_concat")([decoder_outputs, context])
         hidden = keras.layers.Dense(units, activation="tanh", name="attention_combine")(hidden)
     if dropout:
@@ -274,7 +318,9 @@ def build_seq2seq_translator(source_vocabulary: Sequence[str], target_vocabulary
 
 def compile_translator(model: keras.Model, learning_rate: float = 3e-3) -> keras.Model:
     """Adam + sparse categorical cross-entropy (padding masked out) + token accuracy."""
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss="sparse_categorical_crossentropy",
-                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="token_accuracy")])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="token_accuracy")],
+    )
     return model

@@ -31,8 +31,16 @@ class LanguageModelSettings(RecipeSettings):
     max_seconds: float | None = 450.0
 
 
-def fit_language_model(model, train, validation, settings: LanguageModelSettings, *, metrics,
-                       callbacks=(), verbose: int | str | None = None):
+def fit_language_model(
+    model,
+    train,
+    validation,
+    settings: LanguageModelSettings,
+    *,
+    metrics,
+    callbacks=(),
+    verbose: int | str | None = None,
+):
     """Compile ``model`` (Adam with gradient clipping, sparse cross-entropy, ``metrics``) and train it
     on ``train`` = ``(x, y)`` next-token windows, validating on ``validation``.
 
@@ -44,12 +52,22 @@ def fit_language_model(model, train, validation, settings: LanguageModelSettings
 
     from coursework.training import StopAfterSeconds, resolve_verbose
 
-    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate, clipnorm=1.0),
-                  loss="sparse_categorical_crossentropy", metrics=list(metrics))
-    plateau = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=1, min_lr=1e-4,
-                                                verbose=0)
+    model.compile(
+        optimizer=keras.optimizers.Adam(settings.learning_rate, clipnorm=1.0),
+        loss="sparse_categorical_crossentropy",
+        metrics=list(metrics),
+    )
+    plateau = keras.callbacks.ReduceLROnPlateau(
+        monitor="val_loss", factor=0.5, patience=1, min_lr=1e-4, verbose=0
+    )
     x, y = train
-    return model.fit(x, y, validation_data=validation, epochs=settings.epochs,
-                     batch_size=settings.batch_size, shuffle=True,
-                     callbacks=[plateau, *callbacks, StopAfterSeconds(settings.max_seconds)],
-                     verbose=resolve_verbose(verbose))
+    return model.fit(
+        x,
+        y,
+        validation_data=validation,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        shuffle=True,
+        callbacks=[plateau, *callbacks, StopAfterSeconds(settings.max_seconds)],
+        verbose=resolve_verbose(verbose),
+    )

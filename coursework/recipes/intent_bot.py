@@ -34,9 +34,14 @@ class IntentBotSettings(RecipeSettings):
 settings_for = IntentBotSettings.for_profile
 
 
-def train_intent_bot(settings: IntentBotSettings | None = None, *, seed: int = 42,
-                     verbose: int | str | None = None,
-                     threshold: float | None = None, intents=None):
+def train_intent_bot(
+    settings: IntentBotSettings | None = None,
+    *,
+    seed: int = 42,
+    verbose: int | str | None = None,
+    threshold: float | None = None,
+    intents=None,
+):
     """A trained :class:`~coursework.bots.intent.IntentBot` (``settings``: the active profile's)."""
     settings = settings or settings_for()
     return fit_bot(new_bot(settings, seed, intents, threshold), settings, verbose=verbose)
@@ -46,16 +51,24 @@ def new_bot(settings: IntentBotSettings, seed: int = 42, intents=None, threshold
     """An untrained :class:`~coursework.bots.intent.IntentBot` (``intents``: the package's file)."""
     from coursework.bots.intent import IntentBot
 
-    return IntentBot(intents=intents, hidden=settings.hidden, seed=seed,
-                     threshold=settings.threshold if threshold is None else threshold)
+    return IntentBot(
+        intents=intents,
+        hidden=settings.hidden,
+        seed=seed,
+        threshold=settings.threshold if threshold is None else threshold,
+    )
 
 
 def fit_bot(bot, settings: IntentBotSettings, *, verbose: int | str | None = None):
     """Train ``bot``'s network with ``settings`` (the bot seeds itself); returns the bot."""
     from coursework.training import resolve_verbose
 
-    return bot.fit(epochs=settings.epochs, batch_size=settings.batch_size,
-                   learning_rate=settings.learning_rate, verbose=resolve_verbose(verbose))
+    return bot.fit(
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        learning_rate=settings.learning_rate,
+        verbose=resolve_verbose(verbose),
+    )
 
 
 class IntentBotRecipe(Recipe, name="intent-bot", metric="heldout_accuracy", notebook="02b_bots.ipynb"):
@@ -80,8 +93,10 @@ class IntentBotRecipe(Recipe, name="intent-bot", metric="heldout_accuracy", note
 
         texts, labels = load_heldout(intents=data["intents"])
         train_texts, train_labels = data["intents"].examples()
-        return {"heldout_accuracy": model.evaluate(texts, labels),
-                "train_accuracy": model.evaluate(train_texts, train_labels)}
+        return {
+            "heldout_accuracy": model.evaluate(texts, labels),
+            "train_accuracy": model.evaluate(train_texts, train_labels),
+        }
 
     def export(self, model, data, settings):
         return model.model  # the Dense network; ``chat --bot PATH`` loads it back into a bot

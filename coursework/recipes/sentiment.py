@@ -49,14 +49,18 @@ class SentimentVariant:
     label: str  # short Spanish name for tables and plots
 
 
-VARIANTS: dict[str, SentimentVariant] = {v.task: v for v in (
-    SentimentVariant("lstm-sentiment", "lstm", glove=False, trainable=True, label="LSTM (aleatorio)"),
-    SentimentVariant("glove-sentiment", "lstm", glove=True, trainable=False, label="LSTM + GloVe fijo"),
-    SentimentVariant("glove-finetuned-sentiment", "lstm", glove=True, trainable=True,
-                     label="LSTM + GloVe ajustado"),
-    SentimentVariant("bilstm-sentiment", "bilstm", glove=True, trainable=True, label="BiLSTM + GloVe"),
-    SentimentVariant("cnn-sentiment", "cnn", glove=True, trainable=True, label="CNN-1D + GloVe"),
-)}
+VARIANTS: dict[str, SentimentVariant] = {
+    v.task: v
+    for v in (
+        SentimentVariant("lstm-sentiment", "lstm", glove=False, trainable=True, label="LSTM (aleatorio)"),
+        SentimentVariant("glove-sentiment", "lstm", glove=True, trainable=False, label="LSTM + GloVe fijo"),
+        SentimentVariant(
+            "glove-finetuned-sentiment", "lstm", glove=True, trainable=True, label="LSTM + GloVe ajustado"
+        ),
+        SentimentVariant("bilstm-sentiment", "bilstm", glove=True, trainable=True, label="BiLSTM + GloVe"),
+        SentimentVariant("cnn-sentiment", "cnn", glove=True, trainable=True, label="CNN-1D + GloVe"),
+    )
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,8 +68,14 @@ class SentimentSettings(RecipeSettings):
     """Everything that decides a sentiment training run besides the variant and the seed (``ci``: 3,000
     snippets, a smaller network, 3 epochs)."""
 
-    CI: ClassVar[dict] = {"limit": 3000, "extra_glove_words": 5_000, "units": 32, "filters": 64, "epochs": 3,
-                          "patience": 3}
+    CI: ClassVar[dict] = {
+        "limit": 3000,
+        "extra_glove_words": 5_000,
+        "units": 32,
+        "filters": 64,
+        "epochs": 3,
+        "patience": 3,
+    }
     limit: int | None = None  # subsample of the 12,808 snippets (ci)
     max_tokens: int = 20_000  # training vocabulary, padding and [UNK] included
     extra_glove_words: int = 30_000  # GloVe words added for the GloVe variants
@@ -110,8 +120,9 @@ def make_sentiment_vectorizer(texts, settings: SentimentSettings, keyed_vectors=
     ``settings.extra_glove_words`` frequent, purely alphabetic pre-trained words the texts lack."""
     from coursework.models.text_input import make_vectorizer
 
-    vectorizer = make_vectorizer(texts, max_tokens=settings.max_tokens,
-                                 sequence_length=settings.sequence_length)
+    vectorizer = make_vectorizer(
+        texts, max_tokens=settings.max_tokens, sequence_length=settings.sequence_length
+    )
     if keyed_vectors is None or settings.extra_glove_words <= 0:
         return vectorizer
     words = [str(w) for w in vectorizer.get_vocabulary()[2:]]
@@ -122,12 +133,14 @@ def make_sentiment_vectorizer(texts, settings: SentimentSettings, keyed_vectors=
             break
         if word not in known and _PLAIN_WORD.match(word):
             extra.append(word)
-    return make_vectorizer(vocabulary=words + extra, max_tokens=None,
-                           sequence_length=settings.sequence_length)
+    return make_vectorizer(
+        vocabulary=words + extra, max_tokens=None, sequence_length=settings.sequence_length
+    )
 
 
-def build_variant_body(variant: SentimentVariant, vectorizer, settings: SentimentSettings,
-                       keyed_vectors=None, seed: int = 0):
+def build_variant_body(
+    variant: SentimentVariant, vectorizer, settings: SentimentSettings, keyed_vectors=None, seed: int = 0
+):
     """The id-level network of ``variant`` (GloVe variants need ``keyed_vectors``)."""
     from coursework.models.classifiers import build_classifier, build_glove_classifier
 
@@ -139,13 +152,23 @@ def build_variant_body(variant: SentimentVariant, vectorizer, settings: Sentimen
     if variant.glove:
         if keyed_vectors is None:
             raise ValueError(f"Task {variant.task!r} needs pre-trained vectors (keyed_vectors).")
-        return build_glove_classifier(vectorizer, keyed_vectors, trainable=variant.trainable,
-                                      architecture=variant.architecture, seed=seed,
-                                      name=variant.task.replace("-", "_"), **kwargs)
-    return build_classifier(variant.architecture, vectorizer.vocabulary_size(),
-                            embedding_dim=settings.embedding_dim,
-                            trainable_embeddings=variant.trainable,
-                            name=variant.task.replace("-", "_"), **kwargs)
+        return build_glove_classifier(
+            vectorizer,
+            keyed_vectors,
+            trainable=variant.trainable,
+            architecture=variant.architecture,
+            seed=seed,
+            name=variant.task.replace("-", "_"),
+            **kwargs,
+        )
+    return build_classifier(
+        variant.architecture,
+        vectorizer.vocabulary_size(),
+        embedding_dim=settings.embedding_dim,
+        trainable_embeddings=variant.trainable,
+        name=variant.task.replace("-", "_"),
+        **kwargs,
+    )
 
 
 def evaluate_texts(model, texts, labels, threshold: float = 0.5) -> dict[str, float]:
@@ -163,13 +186,21 @@ def evaluate_texts(model, texts, labels, threshold: float = 0.5) -> dict[str, fl
     probs = predict_texts(model, texts)
     predicted = (probs >= threshold).astype(int)
     labels = np.asarray(labels, dtype=int)
-    return {"accuracy": float(accuracy_score(labels, predicted)),
-            "f1": float(f1_score(labels, predicted, zero_division=0))}
+    return {
+        "accuracy": float(accuracy_score(labels, predicted)),
+        "f1": float(f1_score(labels, predicted, zero_division=0)),
+    }
 
 
-def train_variant(variant: SentimentVariant | str, settings: SentimentSettings | None = None, *,
-                  seed: int = 42, verbose: int | str | None = None, data=None,
-                  keyed_vectors=None) -> SentimentRun:
+def train_variant(
+    variant: SentimentVariant | str,
+    settings: SentimentSettings | None = None,
+    *,
+    seed: int = 42,
+    verbose: int | str | None = None,
+    data=None,
+    keyed_vectors=None,
+) -> SentimentRun:
     """Train one variant on the grouped Rotten Tomatoes split and evaluate it on the test split.
 
     Args:
@@ -189,13 +220,23 @@ def train_variant(variant: SentimentVariant | str, settings: SentimentSettings |
         raise KeyError(f"Unknown sentiment task {variant!r}; known: {', '.join(VARIANTS)}.")
     recipe = RECIPES[variant] if isinstance(variant, str) else SentimentRecipe(variant)
     settings = settings or settings_for()
-    result = recipe.run(settings, seed=seed, verbose=verbose,
-                        data=recipe.load(settings, seed, splits=data, keyed_vectors=keyed_vectors))
+    result = recipe.run(
+        settings,
+        seed=seed,
+        verbose=verbose,
+        data=recipe.load(settings, seed, splits=data, keyed_vectors=keyed_vectors),
+    )
     body = result.extra["trained_model"]
-    return SentimentRun(variant=recipe.variant, model=result.model, body=body,
-                        vectorizer=result.extra["data"]["vectorizer"], history=result.history,
-                        metrics=result.metrics, seconds=result.seconds,
-                        coverage=getattr(body, "embedding_coverage", None))
+    return SentimentRun(
+        variant=recipe.variant,
+        model=result.model,
+        body=body,
+        vectorizer=result.extra["data"]["vectorizer"],
+        history=result.history,
+        metrics=result.metrics,
+        seconds=result.seconds,
+        coverage=getattr(body, "embedding_coverage", None),
+    )
 
 
 _MODELS = {
@@ -225,12 +266,17 @@ class SentimentRecipe(Recipe, metric="accuracy", notebook="05a_sentimiento_lstm.
 
             keyed_vectors = load_glove()
         keyed_vectors = keyed_vectors if self.variant.glove else None
-        return {"splits": splits, "keyed_vectors": keyed_vectors, "seed": seed,
-                "vectorizer": make_sentiment_vectorizer(splits["train"].texts, settings, keyed_vectors)}
+        return {
+            "splits": splits,
+            "keyed_vectors": keyed_vectors,
+            "seed": seed,
+            "vectorizer": make_sentiment_vectorizer(splits["train"].texts, settings, keyed_vectors),
+        }
 
     def build(self, data, settings):
-        return build_variant_body(self.variant, data["vectorizer"], settings, data["keyed_vectors"],
-                                  seed=data["seed"])
+        return build_variant_body(
+            self.variant, data["vectorizer"], settings, data["keyed_vectors"], seed=data["seed"]
+        )
 
     def fit(self, model, data, settings, verbose):
         import keras
@@ -239,27 +285,48 @@ class SentimentRecipe(Recipe, metric="accuracy", notebook="05a_sentimiento_lstm.
         from coursework.training import EpochTimer
 
         train, validation = data["splits"]["train"], data["splits"]["validation"]
-        model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
-                      loss="binary_crossentropy", metrics=["accuracy"])
+        model.compile(
+            optimizer=keras.optimizers.Adam(settings.learning_rate),
+            loss="binary_crossentropy",
+            metrics=["accuracy"],
+        )
         # A CNN sees its padding, so it trains at the saved model's fixed length; RNNs mask it: bucket.
         buckets = None if self.variant.architecture == "cnn" else settings.bucket_boundaries
-        train_ds = make_dataset(train.texts, train.labels, data["vectorizer"], settings.batch_size,
-                                shuffle=True, seed=data["seed"], bucket_boundaries=buckets)
-        val_ds = make_dataset(validation.texts, validation.labels, data["vectorizer"], 512,
-                              bucket_boundaries=buckets)
-        stopper = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=settings.patience,
-                                                restore_best_weights=True)
+        train_ds = make_dataset(
+            train.texts,
+            train.labels,
+            data["vectorizer"],
+            settings.batch_size,
+            shuffle=True,
+            seed=data["seed"],
+            bucket_boundaries=buckets,
+        )
+        val_ds = make_dataset(
+            validation.texts, validation.labels, data["vectorizer"], 512, bucket_boundaries=buckets
+        )
+        stopper = keras.callbacks.EarlyStopping(
+            monitor="val_accuracy", patience=settings.patience, restore_best_weights=True
+        )
         data["epoch_timer"] = timer = EpochTimer()  # read by evaluate
-        return model.fit(train_ds, validation_data=val_ds, epochs=settings.epochs,
-                         callbacks=[stopper, timer], verbose=verbose, shuffle=False).history
+        return model.fit(
+            train_ds,
+            validation_data=val_ds,
+            epochs=settings.epochs,
+            callbacks=[stopper, timer],
+            verbose=verbose,
+            shuffle=False,
+        ).history
 
     def evaluate(self, model, data, settings):
         test, seconds = data["splits"]["test"], data["epoch_timer"].epoch_seconds
         metrics = evaluate_texts(self.export(model, data, settings), test.texts, test.labels)
-        return {**metrics, "majority_baseline": test.majority_baseline(),
-                "params": float(model.count_params()),
-                "trainable_params": float(sum(math.prod(w.shape) for w in model.trainable_weights)),
-                "seconds_per_epoch": sum(seconds) / max(len(seconds), 1)}
+        return {
+            **metrics,
+            "majority_baseline": test.majority_baseline(),
+            "params": float(model.count_params()),
+            "trainable_params": float(sum(math.prod(w.shape) for w in model.trainable_weights)),
+            "seconds_per_epoch": sum(seconds) / max(len(seconds), 1),
+        }
 
     def export(self, model, data, settings):
         from coursework.models.text_input import text_classifier

@@ -186,9 +186,15 @@ class Recipe:
         with Timer() as timer:
             history = self.fit(model, data, settings, verbose)
         metrics = self.evaluate(model, data, settings)
-        return TrainResult(task=self.name, model=self.export(model, data, settings), metrics=metrics,
-                           epochs=len(history.get("loss", ())), seconds=timer.seconds, history=history,
-                           extra={"data": data, "settings": settings, "trained_model": model})
+        return TrainResult(
+            task=self.name,
+            model=self.export(model, data, settings),
+            metrics=metrics,
+            epochs=len(history.get("loss", ())),
+            seconds=timer.seconds,
+            history=history,
+            extra={"data": data, "settings": settings, "trained_model": model},
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"

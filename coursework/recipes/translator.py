@@ -29,8 +29,13 @@ class TranslatorSettings(RecipeSettings):
     """Everything that decides a number-translator training run besides the seed (``ci``: fewer numbers
     and epochs)."""
 
-    CI: ClassVar[dict] = {"n": 4_000, "epochs": 3, "batch_size": 64, "target_exact_match": None,
-                          "validation_size": 100}
+    CI: ClassVar[dict] = {
+        "n": 4_000,
+        "epochs": 3,
+        "batch_size": 64,
+        "target_exact_match": None,
+        "validation_size": 100,
+    }
     n: int = 20_000
     attention: str | None = "general"
     cell: str = "gru"
@@ -62,7 +67,9 @@ def validation_exact_match_callback(translator, sources, targets):
     def on_epoch_end(epoch, logs=None):
         predictions = translator.translate(sources)
         if logs is not None:
-            logs["val_exact_match"] = sum(p == t for p, t in zip(predictions, targets)) / len(targets)
+            logs["val_exact_match"] = sum(p == t for p, t in zip(predictions, targets, strict=False)) / len(
+                targets
+            )
 
     return keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
 
@@ -73,16 +80,20 @@ def build_number_translator(splits, settings: TranslatorSettings):
 
     source_vocabulary = build_vocabulary(splits.sources["train"])
     target_vocabulary = build_vocabulary(splits.targets["train"], TARGET_SPECIALS)
-    return build_seq2seq_translator(source_vocabulary, target_vocabulary, MAX_SOURCE_LENGTH,
-                                    MAX_TARGET_LENGTH, embedding_dim=settings.embedding_dim,
-                                    units=settings.units, attention=settings.attention,
-                                    cell=settings.cell,
-                                    name="number_translator" if settings.attention else
-                                    "number_translator_no_attention")
+    return build_seq2seq_translator(
+        source_vocabulary,
+        target_vocabulary,
+        MAX_SOURCE_LENGTH,
+        MAX_TARGET_LENGTH,
+        embedding_dim=settings.embedding_dim,
+        units=settings.units,
+        attention=settings.attention,
+        cell=settings.cell,
+        name="number_translator" if settings.attention else "number_translator_no_attention",
+    )
 
 
-def fit_number_translator(model, splits, settings: TranslatorSettings, *,
-                          verbose: int | str | None = None):
+def fit_number_translator(model, splits, settings: TranslatorSettings, *, verbose: int | str | None = None):
     """Compile and train ``model``, logging ``val_exact_match`` each epoch (and stopping at its target).
 
     Returns:
@@ -96,24 +107,43 @@ def fit_number_translator(model, splits, settings: TranslatorSettings, *,
     compile_translator(model, settings.learning_rate)
     source_vocabulary = model.get_layer("source_embedding").vocabulary
     target_vocabulary = model.get_layer("target_embedding").vocabulary
-    arrays = {split: teacher_forcing_arrays(splits.sources[split], splits.targets[split],
-                                            source_vocabulary, target_vocabulary, MAX_SOURCE_LENGTH,
-                                            MAX_TARGET_LENGTH, on_long="error")
-              for split in ("train", "validation")}
+    arrays = {
+        split: teacher_forcing_arrays(
+            splits.sources[split],
+            splits.targets[split],
+            source_vocabulary,
+            target_vocabulary,
+            MAX_SOURCE_LENGTH,
+            MAX_TARGET_LENGTH,
+            on_long="error",
+        )
+        for split in ("train", "validation")
+    }
     translator = Seq2SeqTranslator(model)
     keep = settings.validation_size
-    callbacks = [validation_exact_match_callback(translator, splits.sources["validation"][:keep],
-                                                   splits.targets["validation"][:keep])]
+    callbacks = [
+        validation_exact_match_callback(
+            translator, splits.sources["validation"][:keep], splits.targets["validation"][:keep]
+        )
+    ]
     if settings.target_exact_match is not None:
         callbacks.append(StopAtTarget("val_exact_match", settings.target_exact_match))
     x, y = arrays["train"]
-    history = model.fit(x, y, validation_data=arrays["validation"], epochs=settings.epochs,
-                        batch_size=settings.batch_size, callbacks=callbacks, verbose=resolve_verbose(verbose))
+    history = model.fit(
+        x,
+        y,
+        validation_data=arrays["validation"],
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        callbacks=callbacks,
+        verbose=resolve_verbose(verbose),
+    )
     return translator, history
 
 
-def train_number_translator(splits, settings: TranslatorSettings, *, seed: int = 42,
-                            verbose: int | str | None = None):
+def train_number_translator(
+    splits, settings: TranslatorSettings, *, seed: int = 42, verbose: int | str | None = None
+):
     """Seed, build and train one number translator (the notebook's and the benchmark's entry point).
 
     Returns:
@@ -139,13 +169,15 @@ def evaluate_translator(translator, splits, split: str = "test", beam_width: int
     long_rows = [i for i, s in enumerate(sources) if len(s.split()) >= LONG_INPUT_WORDS]
     metrics = {"exact_match": exact_match(targets, predictions), "chrf": chrf(targets, predictions)}
     if long_rows:
-        metrics["long_exact_match"] = exact_match([targets[i] for i in long_rows],
-                                                  [predictions[i] for i in long_rows])
+        metrics["long_exact_match"] = exact_match(
+            [targets[i] for i in long_rows], [predictions[i] for i in long_rows]
+        )
     return metrics
 
 
-class TranslatorRecipe(Recipe, name="translator", metric="exact_match",
-                       notebook="06b_traductor_atencion.ipynb"):
+class TranslatorRecipe(
+    Recipe, name="translator", metric="exact_match", notebook="06b_traductor_atencion.ipynb"
+):
     """Spanish → English number words, GRU encoder-decoder with Luong attention."""
 
     dataset = "generated numbers 0-999,999 in words (20,000; held-out numbers unseen)"
@@ -164,8 +196,7 @@ class TranslatorRecipe(Recipe, name="translator", metric="exact_match",
     def describe(self, settings):
         attention = f"{settings.attention} attention" if settings.attention else "no attention"
         cell = settings.cell.upper()
-        return (f"Embedding {settings.embedding_dim} + {cell} {settings.units} encoder / decoder, "
-                f"{attention}")
+        return f"Embedding {settings.embedding_dim} + {cell} {settings.units} encoder / decoder, {attention}"
 
 
 register(TranslatorRecipe())

@@ -47,12 +47,15 @@ BODY_TIMEOUT = 30.0
 @functools.lru_cache(maxsize=1)
 def _page_template() -> str:
     return (importlib.resources.files("coursework.serving") / "templates" / "page.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 # The page may load nothing from other origins: no CDN, no external fonts or scripts.
-PAGE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-            "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
+PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
 
 
 def render_page(name: str) -> str:
@@ -64,8 +67,16 @@ def render_page(name: str) -> str:
 
 def _body(model) -> dict:
     """OpenAPI ``requestBody`` of a route that reads and validates its body itself."""
-    return {"requestBody": {"required": True, "content": {"application/json": {
-        "schema": model.model_json_schema(ref_template="#/components/schemas/{model}")}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": model.model_json_schema(ref_template="#/components/schemas/{model}")
+                }
+            },
+        }
+    }
 
 
 def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TIMEOUT):
@@ -90,9 +101,13 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
 
     check_model_name(name)
     started = time.time()
-    app = FastAPI(title=f"coursework · {name}", version=__version__,
-                  docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
-                  description="Sentiment of movie reviews: raw texts in, label and probability out.")
+    app = FastAPI(
+        title=f"coursework · {name}",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,  # their pages load scripts from a CDN
+        description="Sentiment of movie reviews: raw texts in, label and probability out.",
+    )
     app.state.predictor, app.state.model_name = predictor, name
     # Path parameters as the OpenAPI document publishes them (the only values that are found)
     Model = Annotated[str, Path(json_schema_extra={"enum": [name]})]
@@ -109,8 +124,10 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
-        messages = {404: f"No route {request.method} {request.url.path}: see GET / for the API.",
-                    405: f"Method {request.method} is not allowed on {request.url.path}."}
+        messages = {
+            404: f"No route {request.method} {request.url.path}: see GET / for the API.",
+            405: f"Method {request.method} is not allowed on {request.url.path}.",
+        }
         return error(exc.status_code, messages.get(exc.status_code, str(exc.detail)))
 
     @app.exception_handler(RequestValidationError)
@@ -131,22 +148,30 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
                 async for chunk in request.stream():
                     size += len(chunk)
                     if size > MAX_BODY_BYTES:
-                        raise RequestError(f"Request body too large: at most {MAX_BODY_BYTES // 2**20} MiB.",
-                                           413)
+                        raise RequestError(
+                            f"Request body too large: at most {MAX_BODY_BYTES // 2**20} MiB.", 413
+                        )
                     chunks.append(chunk)
         except TimeoutError:
-            raise RequestError(f"The request body did not arrive within {body_timeout:g} s "
-                               f"({size:,} bytes received).", 408) from None
+            raise RequestError(
+                f"The request body did not arrive within {body_timeout:g} s ({size:,} bytes received).", 408
+            ) from None
         return parse_json(b"".join(chunks))
 
     def unscorable(field: str, index: int) -> RequestError:
-        return RequestError(f'"{field}"[{index}] cannot be scored: the model gave NaN (is it empty or '
-                            "without words after preprocessing?).", 422)
+        return RequestError(
+            f'"{field}"[{index}] cannot be scored: the model gave NaN (is it empty or '
+            "without words after preprocessing?).",
+            422,
+        )
 
     def check_name(requested: str) -> None:
         if requested != name:
-            raise RequestError(f"Model {requested!r} not found: this server serves {name!r} "
-                               f"(POST /v1/models/{name}:predict).", 404)
+            raise RequestError(
+                f"Model {requested!r} not found: this server serves {name!r} "
+                f"(POST /v1/models/{name}:predict).",
+                404,
+            )
 
     def check_version(version: str) -> None:
         if version != "1":
@@ -159,9 +184,15 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
     @app.get("/health")
     async def health():
         """Liveness and what is being served."""
-        return {"status": "ok", "model": name, "source": predictor.source,
-                "labels": list(predictor.labels), "max_texts": MAX_TEXTS, "max_chars": MAX_CHARS,
-                "uptime_seconds": round(time.time() - started, 3)}
+        return {
+            "status": "ok",
+            "model": name,
+            "source": predictor.source,
+            "labels": list(predictor.labels),
+            "max_texts": MAX_TEXTS,
+            "max_chars": MAX_CHARS,
+            "uptime_seconds": round(time.time() - started, 3),
+        }
 
     @app.post("/predict", openapi_extra=_body(PredictRequest))
     async def predict(request: Request):
@@ -200,7 +231,10 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
         if model.endswith(":predict"):
             raise RequestError(f"Method GET is not allowed on /v1/models/{model}: use POST.", 405)
         check_name(model)
-        return {"model_version_status": [{"version": "1", "state": "AVAILABLE",
-                                          "status": {"error_code": "OK", "error_message": ""}}]}
+        return {
+            "model_version_status": [
+                {"version": "1", "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}
+            ]
+        }
 
     return app

@@ -27,7 +27,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 #: Environment variable naming the process that started the server: `serve` exits when it is gone.
 PARENT_ENV = "COURSEWORK_SERVE_PARENT_PID"
@@ -50,8 +51,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def http_json(method: str, url: str, payload: Any = None, body: bytes | None = None,
-              timeout: float = 30.0) -> tuple[int, Any]:
+def http_json(
+    method: str, url: str, payload: Any = None, body: bytes | None = None, timeout: float = 30.0
+) -> tuple[int, Any]:
     """Send one HTTP request and return ``(status, decoded JSON body)``; 4xx/5xx do not raise.
 
     ``payload`` is encoded as JSON; ``body`` sends raw bytes instead (to test bad JSON).
@@ -61,8 +63,9 @@ def http_json(method: str, url: str, payload: Any = None, body: bytes | None = N
         (200, {'model': 'sentiment', 'predictions': [...]})
     """
     data = body if body is not None else (None if payload is None else json.dumps(payload).encode())
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             status, raw = response.status, response.read()
@@ -95,13 +98,22 @@ class ServerProcess:
             end of its log).
     """
 
-    def __init__(self, model: str | os.PathLike, host: str = "127.0.0.1", port: int = 0,
-                 name: str | None = None, labels: Sequence[str] | None = None,
-                 startup_timeout: float = 180.0, log: str | os.PathLike | None = None,
-                 body_timeout: float | None = None):
+    def __init__(
+        self,
+        model: str | os.PathLike,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str | None = None,
+        labels: Sequence[str] | None = None,
+        startup_timeout: float = 180.0,
+        log: str | os.PathLike | None = None,
+        body_timeout: float | None = None,
+    ):
         if not is_loopback(host):
-            raise ValueError(f"ServerProcess only listens on loopback addresses, got {host!r} "
-                             "(use `python -m coursework serve` directly for anything else).")
+            raise ValueError(
+                f"ServerProcess only listens on loopback addresses, got {host!r} "
+                "(use `python -m coursework serve` directly for anything else)."
+            )
         self.model, self.host, self.port = pathlib.Path(model), host, int(port)
         self.name, self.labels, self.startup_timeout = name, labels, float(startup_timeout)
         self.body_timeout = body_timeout
@@ -123,8 +135,18 @@ class ServerProcess:
 
     def command(self) -> list[str]:
         """The command line that starts the server."""
-        cmd = [sys.executable, "-m", "coursework", "serve", "--model", str(self.model),
-               "--host", self.host, "--port", str(self.port)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "coursework",
+            "serve",
+            "--model",
+            str(self.model),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+        ]
         if self.name:
             cmd += ["--name", self.name]
         if self.labels:
@@ -133,7 +155,7 @@ class ServerProcess:
             cmd += ["--body-timeout", f"{self.body_timeout:g}"]
         return cmd
 
-    def start(self) -> "ServerProcess":
+    def start(self) -> ServerProcess:
         """Start the server and wait until ``GET /health`` answers; returns ``self``."""
         if self.running:
             return self
@@ -145,11 +167,21 @@ class ServerProcess:
             self.log_path = pathlib.Path(name)
         self._log_file = open(self.log_path, "w", encoding="utf-8")
         package_root = str(pathlib.Path(__file__).resolve().parents[2])
-        env = {**os.environ, PARENT_ENV: str(os.getpid()), "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            PARENT_ENV: str(os.getpid()),
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+        }
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        self._process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._log_file,
-                                         stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        self._process = subprocess.Popen(
+            self.command(),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
         atexit.register(self.stop)
         try:
             self._wait_until_ready()
@@ -165,8 +197,9 @@ class ServerProcess:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"The server exited with status {self._process.returncode} before "
-                                   "it was ready.")
+                raise RuntimeError(
+                    f"The server exited with status {self._process.returncode} before it was ready."
+                )
             if self.url is None:
                 match = _READY.search(self.log_path.read_text(encoding="utf-8", errors="replace"))
                 if match:
@@ -207,7 +240,7 @@ class ServerProcess:
                 self.log_path = None
         return code
 
-    def __enter__(self) -> "ServerProcess":
+    def __enter__(self) -> ServerProcess:
         return self.start()
 
     def __exit__(self, *exc) -> bool:
@@ -225,8 +258,9 @@ class ServerProcess:
             return ""
         return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
-    def request(self, method: str, path: str, payload: Any = None, body: bytes | None = None,
-                timeout: float = 30.0) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, payload: Any = None, body: bytes | None = None, timeout: float = 30.0
+    ) -> tuple[int, Any]:
         """``(status, JSON)`` of one request to this server (``path`` without the leading ``/``)."""
         if self.url is None:
             raise RuntimeError("The server is not started: call start() or use `with`.")

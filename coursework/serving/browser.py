@@ -22,14 +22,26 @@ import shutil
 import urllib.parse
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync")
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def chromium_path() -> str | None:
     """Path of the system Chromium (``$COURSEWORK_CHROMIUM``, ``/usr/bin/chromium``, or on PATH)."""
-    for candidate in (os.environ.get("COURSEWORK_CHROMIUM"), CHROMIUM, shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("COURSEWORK_CHROMIUM"),
+        CHROMIUM,
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -38,8 +50,9 @@ def chromium_path() -> str | None:
 def browser_unavailable_reason() -> str | None:
     """Why :func:`try_in_browser` cannot run here (``None`` when it can)."""
     if chromium_path() is None:
-        return ("Chromium not found at /usr/bin/chromium: install Debian's package "
-                "(apt-get install -y chromium).")
+        return (
+            "Chromium not found at /usr/bin/chromium: install Debian's package (apt-get install -y chromium)."
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -65,10 +78,12 @@ def _run(url: str, text: str, screenshot: str | None, timeout_ms: int) -> dict:
             page.click("#predict")
             # A CSS selector, not a JS predicate: the page's CSP forbids eval.
             page.wait_for_selector("body[data-state=done], #error:not(:empty)", timeout=timeout_ms)
-            result = {"label": page.inner_text("#label").strip(),
-                      "probability": page.inner_text("#probability").strip(),
-                      "error": page.inner_text("#error").strip(),
-                      "title": page.title()}
+            result = {
+                "label": page.inner_text("#label").strip(),
+                "probability": page.inner_text("#probability").strip(),
+                "error": page.inner_text("#error").strip(),
+                "title": page.title(),
+            }
             if screenshot:
                 page.screenshot(path=str(screenshot), full_page=True)
         finally:
@@ -77,8 +92,9 @@ def _run(url: str, text: str, screenshot: str | None, timeout_ms: int) -> dict:
     return result
 
 
-def try_in_browser(url: str, text: str, screenshot: str | os.PathLike | None = None,
-                   timeout: float = 60.0) -> dict:
+def try_in_browser(
+    url: str, text: str, screenshot: str | os.PathLike | None = None, timeout: float = 60.0
+) -> dict:
     """Open ``url`` in headless Chromium, type ``text``, click «Predecir» and read the result.
 
     Args:
@@ -105,5 +121,6 @@ def try_in_browser(url: str, text: str, screenshot: str | os.PathLike | None = N
     if screenshot:
         pathlib.Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_run, url, text, str(screenshot) if screenshot else None,
-                           int(timeout * 1000)).result()
+        return pool.submit(
+            _run, url, text, str(screenshot) if screenshot else None, int(timeout * 1000)
+        ).result()

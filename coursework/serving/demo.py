@@ -11,12 +11,26 @@ Example:
 
 from __future__ import annotations
 
-POSITIVE = ("a wonderful film", "brilliant and moving", "a delight from start to finish",
-            "great acting and a great story", "funny, warm and wonderful", "a moving masterpiece",
-            "i loved it", "beautiful and brilliant")
-NEGATIVE = ("a boring mess", "dull and far too long", "awful acting and a terrible story",
-            "a tedious, predictable bore", "i hated it", "a terrible waste of time",
-            "bland, boring and awful", "a dull and lifeless film")
+POSITIVE = (
+    "a wonderful film",
+    "brilliant and moving",
+    "a delight from start to finish",
+    "great acting and a great story",
+    "funny, warm and wonderful",
+    "a moving masterpiece",
+    "i loved it",
+    "beautiful and brilliant",
+)
+NEGATIVE = (
+    "a boring mess",
+    "dull and far too long",
+    "awful acting and a terrible story",
+    "a tedious, predictable bore",
+    "i hated it",
+    "a terrible waste of time",
+    "bland, boring and awful",
+    "a dull and lifeless film",
+)
 
 
 def build_demo_model(epochs: int = 20, seed: int = 0):
@@ -32,8 +46,7 @@ def build_demo_model(epochs: int = 20, seed: int = 0):
     keras.utils.set_random_seed(seed)
     texts = list(POSITIVE) + list(NEGATIVE)
     labels = np.array([1.0] * len(POSITIVE) + [0.0] * len(NEGATIVE), dtype="float32")
-    vectorizer = keras.layers.TextVectorization(max_tokens=200, output_sequence_length=16,
-                                                name="vectorizer")
+    vectorizer = keras.layers.TextVectorization(max_tokens=200, output_sequence_length=16, name="vectorizer")
     vectorizer.adapt(texts)
     text = keras.Input(shape=(1,), dtype="string", name="text")
     x = vectorizer(text)
@@ -41,8 +54,7 @@ def build_demo_model(epochs: int = 20, seed: int = 0):
     x = keras.layers.GlobalAveragePooling1D(name="pool")(x)
     probability = keras.layers.Dense(1, activation="sigmoid", name="positive")(x)
     model = keras.Model(text, probability, name="demo_sentiment")
-    model.compile(optimizer=keras.optimizers.Adam(0.1), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(0.1), loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(tf.constant(texts)[:, None], labels, epochs=epochs, batch_size=16, verbose=0)
     return model
 

@@ -26,8 +26,13 @@ import re
 
 from coursework.atomic import replace_dir, write_with
 
-PROBE_TEXTS = ("a wonderful, moving film", "dull, predictable and far too long", "",
-               "the cast is fine but the script is a mess", "¡qué película tan buena!")
+PROBE_TEXTS = (
+    "a wonderful, moving film",
+    "dull, predictable and far too long",
+    "",
+    "the cast is fine but the script is a mess",
+    "¡qué película tan buena!",
+)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -43,21 +48,28 @@ class ExportResult:
 
     def summary(self) -> dict:
         """JSON-ready summary."""
-        return {"name": self.name, "keras_file": str(self.keras_file),
-                "saved_model": str(self.saved_model), "tf_serving_base_path": str(self.base_path),
-                "max_abs_difference": self.max_abs_difference}
+        return {
+            "name": self.name,
+            "keras_file": str(self.keras_file),
+            "saved_model": str(self.saved_model),
+            "tf_serving_base_path": str(self.base_path),
+            "max_abs_difference": self.max_abs_difference,
+        }
 
 
 def check_model_name(name: str) -> str:
     """Check that ``name`` can appear in ``/v1/models/<name>:predict`` (letters, digits, ``_.-``)."""
     if not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(f"Invalid model name {name!r}: use letters, digits, '_', '.' or '-' "
-                         "(it appears in the URL /v1/models/<name>:predict).")
+        raise ValueError(
+            f"Invalid model name {name!r}: use letters, digits, '_', '.' or '-' "
+            "(it appears in the URL /v1/models/<name>:predict)."
+        )
     return name
 
 
-def check_export_targets(out_dir: str | os.PathLike, name: str, version: int = 1,
-                         overwrite: bool = False) -> tuple[pathlib.Path, pathlib.Path]:
+def check_export_targets(
+    out_dir: str | os.PathLike, name: str, version: int = 1, overwrite: bool = False
+) -> tuple[pathlib.Path, pathlib.Path]:
     """Check, before any model loads, that ``OUT/<name>.keras`` and ``OUT/<name>/<version>/`` can be
     written; returns ``(keras_file, saved_model)``.
 
@@ -80,8 +92,10 @@ def check_export_targets(out_dir: str | os.PathLike, name: str, version: int = 1
     if saved_model.exists() and not saved_model.is_dir():
         raise ValueError(f"Cannot export to {str(saved_model)!r}: it is a file, not a folder.")
     if not overwrite and (saved_model.exists() or keras_file.exists()):
-        raise ValueError(f"{str(saved_model)!r} or {str(keras_file)!r} already exists: choose another "
-                         "folder or name, or pass overwrite=True (--overwrite).")
+        raise ValueError(
+            f"{str(saved_model)!r} or {str(keras_file)!r} already exists: choose another "
+            "folder or name, or pass overwrite=True (--overwrite)."
+        )
     existing = next(p for p in (saved_model, *saved_model.parents) if p.exists())
     if not os.access(existing, os.W_OK | os.X_OK):
         raise PermissionError(f"Cannot export to {str(out)!r}: no write permission in {str(existing)!r}.")
@@ -95,7 +109,7 @@ def _check_saved_model(saved_model: pathlib.Path, keras_predictor, atol: float) 
 
     reloaded = tf.saved_model.load(str(saved_model))
     serve = reloaded.signatures["serving_default"]
-    (in_key, in_spec), = serve.structured_input_signature[1].items()
+    ((in_key, in_spec),) = serve.structured_input_signature[1].items()
     probe = tf.constant(list(PROBE_TEXTS))
     if len(in_spec.shape) == 2:
         probe = tf.reshape(probe, (-1, 1))
@@ -107,13 +121,21 @@ def _check_saved_model(saved_model: pathlib.Path, keras_predictor, atol: float) 
     finite = ~np.isnan(expected)
     difference = float(np.max(np.abs(saved_out[finite] - expected[finite]), initial=0.0))
     if not difference <= atol:
-        raise ValueError(f"The SavedModel's outputs differ from the Keras model's by {difference:.3g} "
-                         f"(more than atol={atol}).")
+        raise ValueError(
+            f"The SavedModel's outputs differ from the Keras model's by {difference:.3g} "
+            f"(more than atol={atol})."
+        )
     return difference
 
 
-def export_model(model, out_dir: str | os.PathLike, name: str | None = None, version: int = 1,
-                 overwrite: bool = False, atol: float = 1e-5) -> ExportResult:
+def export_model(
+    model,
+    out_dir: str | os.PathLike,
+    name: str | None = None,
+    version: int = 1,
+    overwrite: bool = False,
+    atol: float = 1e-5,
+) -> ExportResult:
     """Write ``OUT/<name>.keras`` and the SavedModel ``OUT/<name>/<version>/``; check they agree.
 
     Args:
@@ -168,5 +190,10 @@ def export_model(model, out_dir: str | os.PathLike, name: str | None = None, ver
         replace_dir(saved_model, export_and_check)  # the old export goes only once this one checks out
 
     write_with(keras_file, save_keras_then_export)
-    return ExportResult(name=name, keras_file=keras_file, saved_model=saved_model,
-                        base_path=saved_model.parent, max_abs_difference=result["difference"])
+    return ExportResult(
+        name=name,
+        keras_file=keras_file,
+        saved_model=saved_model,
+        base_path=saved_model.parent,
+        max_abs_difference=result["difference"],
+    )

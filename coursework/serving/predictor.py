@@ -16,7 +16,8 @@ from __future__ import annotations
 import importlib
 import os
 import pathlib
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -37,8 +38,9 @@ def _find_saved_model(folder: pathlib.Path) -> pathlib.Path | None:
     """The SavedModel inside ``folder``: itself, or its highest numeric version (TF Serving layout)."""
     if (folder / "saved_model.pb").is_file():
         return folder
-    versions = [p for p in folder.iterdir() if p.is_dir() and p.name.isdigit()
-                and (p / "saved_model.pb").is_file()]
+    versions = [
+        p for p in folder.iterdir() if p.is_dir() and p.name.isdigit() and (p / "saved_model.pb").is_file()
+    ]
     return max(versions, key=lambda p: int(p.name)) if versions else None
 
 
@@ -50,8 +52,10 @@ class UnscorableText(ValueError):
     """
 
     def __init__(self, index: int):
-        super().__init__(f"The model cannot score text {index}: it gave NaN (is the text empty or "
-                         "without words after preprocessing?).")
+        super().__init__(
+            f"The model cannot score text {index}: it gave NaN (is the text empty or "
+            "without words after preprocessing?)."
+        )
         self.index = index
 
 
@@ -67,8 +71,13 @@ class Predictor:
     Use :meth:`load` (a path) or :meth:`from_model` (a ``keras.Model``) rather than the constructor.
     """
 
-    def __init__(self, fn: Callable[[Any], Any], input_rank: int, labels: Sequence[str] = DEFAULT_LABELS,
-                 source: str = "<memory>"):
+    def __init__(
+        self,
+        fn: Callable[[Any], Any],
+        input_rank: int,
+        labels: Sequence[str] = DEFAULT_LABELS,
+        source: str = "<memory>",
+    ):
         if input_rank not in (1, 2):
             raise ValueError(f"input_rank must be 1 or 2, got {input_rank}.")
         labels = tuple(str(label) for label in labels)
@@ -79,13 +88,14 @@ class Predictor:
         if self.output_units == 1 and len(labels) != 2:
             raise ValueError(f"A sigmoid model needs exactly two labels, got {list(labels)}.")
         if self.output_units > 1 and self.output_units != len(labels):
-            raise ValueError(f"The model has {self.output_units} outputs but {len(labels)} labels "
-                             f"were given: {list(labels)}.")
+            raise ValueError(
+                f"The model has {self.output_units} outputs but {len(labels)} labels "
+                f"were given: {list(labels)}."
+            )
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_model(cls, model, labels: Sequence[str] = DEFAULT_LABELS,
-                   source: str = "<memory>") -> "Predictor":
+    def from_model(cls, model, labels: Sequence[str] = DEFAULT_LABELS, source: str = "<memory>") -> Predictor:
         """Wrap a ``keras.Model`` with one string input.
 
         Raises:
@@ -97,29 +107,36 @@ class Predictor:
         try:
             inputs = list(model.inputs)
         except (AttributeError, ValueError):
-            raise ValueError("The model has no declared inputs: build it with keras.Input(shape=(1,), "
-                             "dtype='string') so it takes raw strings.") from None
+            raise ValueError(
+                "The model has no declared inputs: build it with keras.Input(shape=(1,), "
+                "dtype='string') so it takes raw strings."
+            ) from None
         if len(inputs) != 1:
             raise ValueError(f"The model must have exactly one (text) input, it has {len(inputs)}.")
         spec = inputs[0]
         if str(spec.dtype) not in ("string", "tf.string", "<dtype: 'string'>"):
-            raise TypeError(f"The model takes {spec.dtype} inputs, not raw strings: put the text "
-                            "vectoriser inside the model (keras.Input(shape=(1,), dtype='string')).")
+            raise TypeError(
+                f"The model takes {spec.dtype} inputs, not raw strings: put the text "
+                "vectoriser inside the model (keras.Input(shape=(1,), dtype='string'))."
+            )
         shape = tuple(spec.shape)
         if shape not in ((None,), (None, 1)):
             raise ValueError(f"The text input must have shape (None,) or (None, 1), got {shape}.")
-        fn = tf.function(lambda x: model(x, training=False),
-                         input_signature=[tf.TensorSpec([None] + [1] * (len(shape) - 1), tf.string)])
+        fn = tf.function(
+            lambda x: model(x, training=False),
+            input_signature=[tf.TensorSpec([None] + [1] * (len(shape) - 1), tf.string)],
+        )
         return cls(fn, input_rank=len(shape), labels=labels, source=source)
 
     @classmethod
-    def from_saved_model(cls, path: str | os.PathLike, labels: Sequence[str] = DEFAULT_LABELS) -> "Predictor":
+    def from_saved_model(cls, path: str | os.PathLike, labels: Sequence[str] = DEFAULT_LABELS) -> Predictor:
         """Load a TensorFlow SavedModel folder (or a TF Serving base folder with numeric versions)."""
         folder = pathlib.Path(path)
         found = _find_saved_model(folder) if folder.is_dir() else None
         if found is None:
             raise FileNotFoundError(f"No SavedModel (saved_model.pb) in {str(folder)!r}.")
         import tensorflow as tf
+
         loaded = tf.saved_model.load(str(found))
         if "serving_default" not in loaded.signatures:
             raise ValueError(f"The SavedModel {str(found)!r} has no 'serving_default' signature.")
@@ -128,7 +145,7 @@ class Predictor:
         outputs = signature.structured_outputs
         if len(inputs) != 1 or len(outputs) != 1:
             raise ValueError("The serving signature must have exactly one input and one output.")
-        (in_key, in_spec), = inputs.items()
+        ((in_key, in_spec),) = inputs.items()
         (out_key,) = outputs
         if in_spec.dtype != tf.string:
             raise TypeError(f"The SavedModel takes {in_spec.dtype.name} inputs, not raw strings.")
@@ -142,7 +159,7 @@ class Predictor:
         return predictor
 
     @classmethod
-    def load(cls, path: str | os.PathLike, labels: Sequence[str] = DEFAULT_LABELS) -> "Predictor":
+    def load(cls, path: str | os.PathLike, labels: Sequence[str] = DEFAULT_LABELS) -> Predictor:
         """Load a ``.keras`` file or a SavedModel folder, with a clear error when it cannot be used.
 
         Raises:
@@ -201,6 +218,11 @@ class Predictor:
             raise UnscorableText(int(bad[0]))
         for row in scores:
             best = int(np.argmax(row))
-            results.append({"label": self.labels[best], "probability": float(row[best]),
-                            "scores": {label: float(p) for label, p in zip(self.labels, row)}})
+            results.append(
+                {
+                    "label": self.labels[best],
+                    "probability": float(row[best]),
+                    "scores": {label: float(p) for label, p in zip(self.labels, row, strict=False)},
+                }
+            )
         return results

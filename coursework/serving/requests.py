@@ -90,8 +90,9 @@ def parse_json(body: bytes) -> Any:
     except json.JSONDecodeError as exc:
         raise RequestError(f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
     except ValueError:  # an integer over Python's digit limit
-        raise RequestError(f"Invalid JSON: a number has more than {sys.get_int_max_str_digits():,} "
-                           "digits.") from None
+        raise RequestError(
+            f"Invalid JSON: a number has more than {sys.get_int_max_str_digits():,} digits."
+        ) from None
     except RecursionError:
         raise RequestError("Invalid JSON: nested too deeply.") from None
 
@@ -102,8 +103,9 @@ def _classifiable(text: str) -> str:
     if not text.strip():
         raise PydanticCustomError("text", "is empty: there is nothing to classify")
     if not text.translate(_NO_PUNCTUATION).strip():
-        raise PydanticCustomError("text", "has no words, only punctuation: there is nothing to classify",
-                                  {"status": 422})
+        raise PydanticCustomError(
+            "text", "has no words, only punctuation: there is nothing to classify", {"status": 422}
+        )
     return text
 
 
@@ -111,8 +113,9 @@ def _one_input(value: Any) -> Any:
     """One TF Serving instance: ``"text"``, ``["text"]`` or ``{"<input name>": "text" | ["text"]}``."""
     if isinstance(value, dict):
         if len(value) != 1:
-            raise PydanticCustomError("text", "must have exactly one input (the text), got {n} keys",
-                                      {"n": len(value)})
+            raise PydanticCustomError(
+                "text", "must have exactly one input (the text), got {n} keys", {"n": len(value)}
+            )
         (value,) = value.values()
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
@@ -123,8 +126,9 @@ def _named_column(value: Any) -> Any:
     """Columnar ``"inputs"`` may name its one input: ``{"text": [...]}``."""
     if isinstance(value, dict):
         if len(value) != 1:
-            raise PydanticCustomError("text", "must name exactly one input (the text), got {n}",
-                                      {"n": len(value)})
+            raise PydanticCustomError(
+                "text", "must name exactly one input (the text), got {n}", {"n": len(value)}
+            )
         (value,) = value.values()
     return value
 
@@ -132,11 +136,27 @@ def _named_column(value: Any) -> Any:
 # Published schema of a text: what the checks above accept (a character that is neither a space nor
 # ASCII punctuation: a word is left after standardisation). Documentation only: the checks decide.
 _TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_CHARS, "pattern": r"[^\s!-/:-@\[-`{-~]"}
-Text = Annotated[StrictStr, Field(max_length=MAX_CHARS), AfterValidator(_classifiable),
-                 WithJsonSchema(_TEXT_SCHEMA)]
-Instance = Annotated[Text, BeforeValidator(_one_input), WithJsonSchema({"anyOf": [
-    _TEXT_SCHEMA, {"type": "array", "items": _TEXT_SCHEMA, "minItems": 1, "maxItems": 1},
-    {"type": "object", "additionalProperties": _TEXT_SCHEMA, "minProperties": 1, "maxProperties": 1}]})]
+Text = Annotated[
+    StrictStr, Field(max_length=MAX_CHARS), AfterValidator(_classifiable), WithJsonSchema(_TEXT_SCHEMA)
+]
+Instance = Annotated[
+    Text,
+    BeforeValidator(_one_input),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _TEXT_SCHEMA,
+                {"type": "array", "items": _TEXT_SCHEMA, "minItems": 1, "maxItems": 1},
+                {
+                    "type": "object",
+                    "additionalProperties": _TEXT_SCHEMA,
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                },
+            ]
+        }
+    ),
+]
 Instances = Annotated[list[Instance], Field(min_length=1, max_length=MAX_TEXTS)]
 
 
@@ -147,8 +167,11 @@ class PredictRequest(BaseModel):
     example: ClassVar[str] = '{"texts": ["a review"]}'  # shown in error messages
     hint: ClassVar[str] = '{"texts": ["a review", ...]}'
 
-    texts: list[Text] = Field(min_length=1, max_length=MAX_TEXTS,
-                              description=f"1 to {MAX_TEXTS:,} texts of at most {MAX_CHARS:,} characters")
+    texts: list[Text] = Field(
+        min_length=1,
+        max_length=MAX_TEXTS,
+        description=f"1 to {MAX_TEXTS:,} texts of at most {MAX_CHARS:,} characters",
+    )
 
 
 class TFServingRequest(BaseModel):
@@ -158,8 +181,12 @@ class TFServingRequest(BaseModel):
     ``{"<input name>": [...]}``. Exactly one of ``instances`` and ``inputs`` is given.
     """
 
-    model_config = {"json_schema_extra": {"examples": [{"instances": ["A moving, beautifully acted film."]}],
-                                          "oneOf": [{"required": ["instances"]}, {"required": ["inputs"]}]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"instances": ["A moving, beautifully acted film."]}],
+            "oneOf": [{"required": ["instances"]}, {"required": ["inputs"]}],
+        }
+    }
     example: ClassVar[str] = '{"instances": ["a review"]}'
     hint: ClassVar[str] = '{"instances": ["a review", ...]}'
 
@@ -169,11 +196,12 @@ class TFServingRequest(BaseModel):
     inputs: Annotated[Instances, BeforeValidator(_named_column)] = Field(default=None)
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "TFServingRequest":
+    def _exactly_one(self) -> TFServingRequest:
         has_instances, has_inputs = "instances" in self.model_fields_set, "inputs" in self.model_fields_set
         if has_instances and has_inputs:
             raise PydanticCustomError(
-                "body", 'Send exactly one of "instances" (row format) or "inputs" (columnar format).')
+                "body", 'Send exactly one of "instances" (row format) or "inputs" (columnar format).'
+            )
         if not has_instances and not has_inputs:
             raise PydanticCustomError("body", f'Missing field "instances": send {self.hint}.')
         return self
@@ -210,11 +238,13 @@ def _message(error: dict, model: type[BaseModel] | None) -> tuple[str, int]:
         return f"{where} must be a string{also}, got {_kind(value)}.", 400
     if kind == "string_unicode" and isinstance(value, str):  # JSON's "\ud800" escape decodes to this
         position = next(i for i, char in enumerate(value) if 0xD800 <= ord(char) <= 0xDFFF)
-        return (f"{where} is not valid Unicode: character {position} is a lone surrogate "
-                f"(U+{ord(value[position]):04X}); send UTF-8 text.", 400)
+        return (
+            f"{where} is not valid Unicode: character {position} is a lone surrogate "
+            f"(U+{ord(value[position]):04X}); send UTF-8 text.",
+            400,
+        )
     if kind == "string_too_long":
-        return (f"{where} has {len(value):,} characters: at most {MAX_CHARS:,} characters per text.",
-                413)
+        return (f"{where} has {len(value):,} characters: at most {MAX_CHARS:,} characters per text.", 413)
     if kind == "literal_error" and loc == ("signature_name",):
         return f"Unknown signature_name {value!r}: this model has only {SIGNATURE!r}.", 400
     return f"{where}: {error['msg']}.", 400

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Sequence
+from collections.abc import Sequence
 
 from coursework.text.normalize import as_text
 

@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 import collections
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 ORDERS = ("frequency", "alphabetical")
 
@@ -63,7 +63,7 @@ class Vocabulary(Sequence[str]):
         min_count: int = 1,
         max_size: int | None = None,
         order: str = "frequency",
-    ) -> "Vocabulary":
+    ) -> Vocabulary:
         """The vocabulary of tokenised texts: ``specials`` first (in the given order), then the tokens
         seen at least ``min_count`` times.
 
