@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 
+from coursework.grading.desafio_report import to_table
 from coursework.grading.desafios import (
     Desafio,
     find_desafios,
@@ -21,7 +22,6 @@ from coursework.grading.desafios import (
     missing_kinds,
     restore,
     snapshot_code,
-    to_table,
     wrong_answer_outcomes,
 )
 

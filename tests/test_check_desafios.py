@@ -20,7 +20,8 @@ import nbformat
 import nbformat.v4 as v4
 import pytest
 
-from coursework.grading.desafios import REQUIRED_KINDS, answer_source, check_notebook, find_desafios, problems
+from coursework.grading.desafio_report import problems
+from coursework.grading.desafios import REQUIRED_KINDS, answer_source, check_notebook, find_desafios
 from coursework.grading.markers import CHECK_TAG, SOLUTION_TAG, MarkerError, wrong_answers
 from coursework.grading.release import PLACEHOLDER_RAISE, release_notebook
 

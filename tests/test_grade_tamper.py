@@ -21,12 +21,25 @@ from coursework.grading.tamper import (
 
 @pytest.fixture
 def kernel():
-    """A fresh 'notebook namespace' with the guard armed, as the grader's first cell leaves it."""
+    """A fresh 'notebook namespace' with the guard armed, as the grader's first cell leaves it.
+
+    The tampering these tests perform re-binds attributes of the real ``numpy``, ``math`` and
+    ``builtins`` modules (as a student's cell would): they are all put back afterwards, so no other
+    test of the session sees ``builtins.abs`` returning 0.
+    """
+    modules = (np, np.linalg, np.testing, math, builtins)
+    saved = [(module, dict(vars(module))) for module in modules]
     namespace = {"__name__": "__main__"}
     exec(guard_cell_source(), namespace)
     assert set(namespace) == {"__name__", "__builtins__"}  # the guard cell leaves nothing behind
     yield namespace
     sys.modules.pop(GUARD_MODULE, None)
+    for module, attributes in saved:
+        for name in set(vars(module)) - set(attributes):
+            delattr(module, name)
+        for name, value in attributes.items():
+            if vars(module).get(name, object()) is not value:
+                setattr(module, name, value)
 
 
 def run_check(namespace, check_source):

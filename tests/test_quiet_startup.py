@@ -53,17 +53,18 @@ def test_cli_without_tensorflow_keeps_stderr_empty():
 
 
 def test_cli_command_that_loads_tensorflow_prints_only_its_own_error():
-    # `python -m coursework generate --model missing-model.keras …`, reporting afterwards whether
-    # TensorFlow was loaded (it is: the command loads Keras before it looks for the file).
+    # `python -m coursework chat --bot intent --once ""`: the intent bot trains its Keras network (so
+    # TensorFlow is loaded), then the empty message is refused; afterwards the script reports whether
+    # TensorFlow was loaded. (Commands that take a model file now refuse a bad path before Keras loads.)
     code = (
         "import runpy, sys\n"
-        "sys.argv = ['coursework', 'generate', '--model', 'missing-model.keras', '--prompt', 'hola']\n"
+        "sys.argv = ['coursework', 'chat', '--bot', 'intent', '--once', '']\n"
         "try:\n    runpy.run_module('coursework', run_name='__main__', alter_sys=True)\n"
         "except SystemExit as exit:\n    print('tensorflow' in sys.modules, exit.code)\n"
     )
     result = run("-c", code)
-    assert result.stdout.split() == ["True", "1"], result.stderr
-    assert result.stderr.splitlines() == ["error: Model file 'missing-model.keras' not found."]
+    assert result.stdout.split()[-2:] == ["True", "1"], result.stderr
+    assert result.stderr.splitlines() == ["error: Mensaje vacío: escribí algo para que el bot te responda."]
 
 
 def test_benchmark_bootstrap_silences_tensorflow_startup():

@@ -105,7 +105,7 @@ def test_other_variants_train_on_raw_text(task):
 def test_cli_train_save_and_fresh_process_reload(tmp_path, monkeypatch, capsys):
     from coursework.cli import main
 
-    monkeypatch.setattr(recipe, "settings_for", lambda profile=None: TINY)
+    monkeypatch.setattr(recipe.SentimentRecipe, "settings_for", staticmethod(lambda profile=None: TINY))
     path = tmp_path / "glove.keras"
     assert main(["train", "glove-sentiment", "--profile", "ci", "--json", "--save", str(path)]) == 0
     [summary] = json.loads(capsys.readouterr().out)["results"]
@@ -113,6 +113,7 @@ def test_cli_train_save_and_fresh_process_reload(tmp_path, monkeypatch, capsys):
     assert 0 <= summary["accuracy"] <= 1 and summary["saved_to"] == str(path)
     script = textwrap.dedent(f"""
         import numpy as np, keras
+        import coursework.layers  # registers the package's layers and RawTextModel with Keras
         model = keras.saving.load_model({str(path)!r})
         p = model.predict(np.array(["una crítica", "A great film."], dtype=object), verbose=0)
         assert p.shape == (2, 1) and ((0 <= p) & (p <= 1)).all(), p

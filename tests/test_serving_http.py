@@ -381,9 +381,9 @@ def test_schemathesis_finds_no_5xx_and_every_4xx_names_the_problem(server):
                 suppress_health_check=list(HealthCheck),
             )
             @given(case=operation.as_strategy(generation_mode=mode))
-            def send(case, operation=operation, mode=mode):
+            def send(case):  # called right below, inside the loop that binds operation and mode
                 check(
-                    f"{operation.label} ({mode.value})",
+                    f"{operation.label} ({mode.value})",  # noqa: B023
                     case.call(base_url=server.url.rstrip("/"), session=session, timeout=60),
                 )
 

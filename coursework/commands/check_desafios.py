@@ -35,7 +35,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import nbformat
 
-    from coursework.grading.desafios import check_notebooks, find_desafios, problems, to_json, to_table
+    from coursework.grading.desafio_report import problems, to_json, to_table
+    from coursework.grading.desafios import check_notebooks, find_desafios
     from coursework.notebooks import find_notebooks
 
     paths = find_notebooks(args.notebooks, args.dir)
