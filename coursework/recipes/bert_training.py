@@ -117,9 +117,12 @@ def train_bert_classifier(
     backbone=None,
     tokenizer=None,
     seed: int = 42,
-    verbose: int = 1,
+    verbose: int | str | None = None,
 ) -> dict:
     """Two-phase fine-tuning on Rotten Tomatoes; returns models, metrics and timings.
+
+    ``verbose=None``: :func:`coursework.progress.fit_verbose` (one line per epoch under the notebook
+    runner, live bars otherwise).
 
     Phase 1 (*grueso*): the backbone is frozen, so its sentence embeddings are computed once and the
     new head (the model's own ``probability`` layer) is trained on them — the same as training the
@@ -143,7 +146,7 @@ def train_bert_classifier(
         set_backbone_trainable,
         tokenize,
     )
-    from coursework.training import Timer, set_seed
+    from coursework.training import Timer, resolve_verbose, set_seed
 
     set_seed(seed)
     if backbone is None:
@@ -166,12 +169,13 @@ def train_bert_classifier(
         x_val = tokenize(preprocessor, val_texts, warn=False)
     model = build_bert_classifier(backbone, freeze_backbone=True)
     seconds = {}
+    verbose = resolve_verbose(verbose)
 
     # Phase 1: frozen backbone, new head.
     with Timer() as t:
-        # Progress bars only at verbose=1 (verbose=2 means one line per epoch, as in Keras).
-        f_train = encode(backbone, x_train, progress=verbose == 1)
-        f_test = encode(backbone, x_test, progress=verbose == 1)
+        # Progress bars only for live output (verbose=2 means one line per epoch, as in Keras).
+        f_train = encode(backbone, x_train, progress=verbose in (1, "auto"))
+        f_test = encode(backbone, x_test, progress=verbose in (1, "auto"))
     seconds["encode"] = t.seconds
     features = keras.Input((backbone.hidden_dim,))
     head = keras.Model(features, model.get_layer("probability")(model.get_layer("head_dropout")(features)))
