@@ -6,6 +6,8 @@ multiple of 16), so short texts cost less; rows come back in input order.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 INPUT_KEYS = ("token_ids", "padding_mask", "segment_ids")
@@ -63,13 +65,29 @@ def _batched(fn, tokens: dict, width_out, batch_size: int, progress: bool, desc:
     return out
 
 
+# One traced graph per (model, purpose), kept as long as the model lives: a new tf.function per call
+# would be traced again every time (and TensorFlow warns about the retracing on stdout).
+_GRAPHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _cached_graph(model, purpose: str, fn):
+    graphs = _GRAPHS.setdefault(model, {})
+    if purpose not in graphs:
+        graphs[purpose] = _graph_call(fn)
+    return graphs[purpose]
+
+
 def encode(backbone, tokens: dict, batch_size: int = 64, progress: bool = False) -> np.ndarray:
     """Mean-pooled ``sequence_output`` of a (frozen) backbone for tokenised texts, in input order."""
-    fn = _graph_call(lambda x: mean_pool(backbone(x, training=False)["sequence_output"], x["padding_mask"]))
+    fn = _cached_graph(
+        backbone,
+        "encode",
+        lambda x: mean_pool(backbone(x, training=False)["sequence_output"], x["padding_mask"]),
+    )
     return _batched(fn, tokens, backbone.hidden_dim, batch_size, progress, "encoding")
 
 
 def predict_tokens(model, tokens: dict, batch_size: int = 64, progress: bool = False) -> np.ndarray:
     """Probabilities ``(n,)`` of a classifier on tokenised texts (length-sorted, trimmed batches)."""
-    fn = _graph_call(lambda x: model(x, training=False))
+    fn = _cached_graph(model, "predict", lambda x: model(x, training=False))
     return _batched(fn, tokens, 1, batch_size, progress, "predicting").reshape(-1)
