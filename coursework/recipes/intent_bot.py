@@ -74,7 +74,7 @@ def fit_bot(bot, settings: IntentBotSettings, *, verbose: int | str | None = Non
 class IntentBotRecipe(Recipe, name="intent-bot", metric="heldout_accuracy", notebook="02b_bots.ipynb"):
     """Spanish intent bot: bag of stems → Dense network with a confidence threshold."""
 
-    dataset = "data/intents_es.yaml (10 intents) + held-out paraphrases"
+    dataset = "data/intents_es.yaml (10 intents + off-topic examples) + held-out paraphrases"
     settings_for = staticmethod(settings_for)
 
     def load(self, settings, seed):
@@ -102,7 +102,10 @@ class IntentBotRecipe(Recipe, name="intent-bot", metric="heldout_accuracy", note
         return model.model  # the Dense network; ``chat --bot PATH`` loads it back into a bot
 
     def describe(self, settings):
-        return f"bag of words → Dense {settings.hidden} relu → Dropout → Dense softmax"
+        return (
+            f"bag of words → Dense {settings.hidden} relu → Dropout → Dense softmax "
+            "(intents + one off-topic class)"
+        )
 
 
 register(IntentBotRecipe())
