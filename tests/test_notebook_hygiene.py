@@ -44,12 +44,6 @@ PENDING = {
     ("07b_clasificadores_atencion.ipynb", "ansi"): "Keras verbose=1 progress bars (about 2,000 "
     "outputs of backspaces and ANSI codes)",
     ("07b_clasificadores_atencion.ipynb", "size"): "1.3 MB, mostly those progress bars",
-    ("07c_bert.ipynb", "stderr"): "TqdmWarning 'IProgress not found' and a UserWarning of "
-    "coursework.models.bert (texts longer than 64 tokens)",
-    ("07c_bert.ipynb", "warnings"): "the same two warnings",
-    ("07c_bert.ipynb", "paths"): "the warnings and a printed MiniLM preset folder inside site-packages",
-    ("07c_bert.ipynb", "ansi"): "Keras verbose=1 progress bars of the fine-tuning epochs",
-    ("07c_bert.ipynb", "size"): "360 KB, mostly those progress bars",
     ("08a_deploy.ipynb", "paths"): "the temporary working folder (/tmp/08a_deploy_…) is printed",
 }
 
