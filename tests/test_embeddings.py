@@ -1,6 +1,5 @@
 import bz2
 import gzip
-import time
 
 import numpy as np
 import pytest
@@ -41,9 +40,7 @@ def test_glove_is_the_real_6b_50d_and_loaded_once():
     assert kv.index_to_key[:3] == ["the", ",", "."]
     assert kv.key_to_index["king"] == kv.index_to_key.index("king")
     assert kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == "queen"
-    start = time.perf_counter()
-    assert load_glove() is kv  # cached for the process
-    assert time.perf_counter() - start < 0.01
+    assert load_glove() is kv  # cached for the process: the same object, not a second load
 
 
 def test_glove_missing_package_says_how_to_install(monkeypatch):
