@@ -13,43 +13,11 @@ Example:
 
 from __future__ import annotations
 
-import argparse
-
-from coursework.commands import positive
+from coursework.commands import capped, non_negative_int, positive
 from coursework.generation.search import DEFAULT_TEMPERATURE, MAX_BEAM_WIDTH, MAX_LENGTH, check_limits
 
 PROGRESS_FROM = 2_000
 """Generations of at least this many tokens show a progress bar on stderr."""
-
-
-def capped(limit: int, limit_name: str):
-    """An argparse ``type``: a positive integer no larger than ``limit`` (named in the error).
-
-    Example:
-        >>> capped(10, "MAX_X")("3")
-        3
-    """
-    parse_positive = positive(int)
-
-    def parse(text: str) -> int:
-        value = parse_positive(text)
-        if value > limit:
-            raise argparse.ArgumentTypeError(f"{value} is over the limit {limit_name} = {limit}")
-        return value
-
-    parse.__name__ = "positive integer"
-    return parse
-
-
-def non_negative_int(text: str) -> int:
-    """An argparse ``type`` for seeds: an integer ≥ 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0, got {text!r}")
-    return value
 
 
 def check_beam_and_length(beam: int | None, length: int | None, length_flag: str) -> None:

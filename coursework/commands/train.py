@@ -6,28 +6,11 @@ per task, and nothing else (Keras progress is silenced).
 
 from __future__ import annotations
 
-import argparse
 import json
 import pathlib
 
-from coursework.commands import positive
+from coursework.commands import non_negative_int, positive
 from coursework.profiles import PROFILES
-
-
-def non_negative_int(text: str) -> int:
-    """An argparse ``type`` accepting only whole numbers ≥ 0 (e.g. a seed).
-
-    Example:
-        >>> non_negative_int("0")
-        0
-    """
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
 
 
 def register(subparsers) -> None:

@@ -13,7 +13,8 @@ Example:
 
 from __future__ import annotations
 
-from coursework.commands.generate import capped, check_beam_and_length
+from coursework.commands import capped
+from coursework.commands.generate import check_beam_and_length
 from coursework.generation.search import MAX_BEAM_WIDTH, MAX_LENGTH
 
 
