@@ -191,3 +191,17 @@ def test_layers_save_and_load(tmp_path):
     model.save(path)
     loaded = keras.saving.load_model(path)
     np.testing.assert_allclose(loaded(ids), model(ids), atol=1e-6)
+
+
+def test_too_long_input_is_refused_with_the_layer_s_own_message_even_once_built():
+    import numpy as np
+
+    from coursework.layers.positional import TokenAndPositionEmbedding
+
+    layer = TokenAndPositionEmbedding(vocab_size=100, max_len=6, embed_dim=4)
+    layer(np.array([[7, 7, 7, 0, 0, 0]]))  # built
+    with pytest.raises(ValueError) as error:
+        layer(np.ones((1, 9), dtype="int32"))
+    assert str(error.value).startswith("Sequence length 9 exceeds max_len=6") and "\x1b" not in str(
+        error.value
+    )

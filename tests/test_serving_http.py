@@ -166,6 +166,7 @@ def test_health(server):
     status, body = server.request("GET", "health")
     assert status == 200 and body["status"] == "ok" and body["model"] == "sentiment"
     assert body["labels"] == ["negative", "positive"]
+    assert body["source"].endswith(".keras") and "/" not in body["source"]  # no server folders leak
     assert server.url.startswith("http://127.0.0.1:") and server.port > 0
 
 

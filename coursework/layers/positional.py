@@ -129,6 +129,14 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
                 "output_sequence_length does it) or build the layer with a larger max_len."
             )
 
+    def __call__(self, inputs, *args, **kwargs):
+        # Check a known length before Keras' call machinery, which would wrap the message in its own
+        # "Exception encountered when calling …" text (with terminal colour codes) once built.
+        shape = getattr(inputs, "shape", None)
+        if shape is not None and len(shape) == 2 and isinstance(shape[1], int):
+            self._check_length(shape[1])
+        return super().__call__(inputs, *args, **kwargs)
+
     def build(self, input_shape):
         if len(input_shape) != 2:
             raise ValueError(

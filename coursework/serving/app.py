@@ -26,6 +26,7 @@ Example:
 import asyncio
 import functools
 import importlib.resources
+import pathlib
 import time
 from typing import Annotated, Any
 
@@ -187,7 +188,8 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
         return {
             "status": "ok",
             "model": name,
-            "source": predictor.source,
+            # the file name only: the server's folders are none of a client's business
+            "source": pathlib.PurePath(predictor.source).name,
             "labels": list(predictor.labels),
             "max_texts": MAX_TEXTS,
             "max_chars": MAX_CHARS,
