@@ -30,13 +30,6 @@ PENDING = {
     ("04b_proxima_palabra.ipynb", "startup"): "oneDNN / cudart_stub / absl banner lines",
     ("04b_proxima_palabra.ipynb", "warnings"): "absl's 'WARNING: All log messages before "
     "absl::InitializeLog()' banner",
-    ("07a_atencion_desde_cero.ipynb", "stderr"): "TqdmWarning 'IProgress not found' (tqdm.auto without "
-    "ipywidgets)",
-    ("07a_atencion_desde_cero.ipynb", "warnings"): "the same TqdmWarning",
-    ("07a_atencion_desde_cero.ipynb", "paths"): "the TqdmWarning names the virtual environment's "
-    "site-packages",
-    ("07a_atencion_desde_cero.ipynb", "ansi"): "a printed Keras exception message keeps Keras' bold "
-    "ANSI codes (print a Spanish message instead)",
     ("07b_clasificadores_atencion.ipynb", "stderr"): "UserWarnings of the recipe (texts longer than "
     "the sequence length)",
     ("07b_clasificadores_atencion.ipynb", "warnings"): "the same UserWarnings",
@@ -44,7 +37,6 @@ PENDING = {
     ("07b_clasificadores_atencion.ipynb", "ansi"): "Keras verbose=1 progress bars (about 2,000 "
     "outputs of backspaces and ANSI codes)",
     ("07b_clasificadores_atencion.ipynb", "size"): "1.3 MB, mostly those progress bars",
-    ("08a_deploy.ipynb", "paths"): "the temporary working folder (/tmp/08a_deploy_…) is printed",
 }
 
 _CONTROL = re.compile(r"[\x1b\x08]|\r(?!\n)")

@@ -32,7 +32,6 @@ PENDING = {
     "06c_chatbot.ipynb": "'684 pares en español' and 'GloVe 6B de 50 dimensiones' are not printed",
     "07c_bert.ipynb": "'80 %' of BERT's masking recipe and 'las primeras 200 críticas' (semantic "
     "search) are not printed",
-    "08a_deploy.ipynb": "'50 pedidos' of the latency measurement is not printed",
 }
 
 #: Constants a notebook may write without printing them (kept short on purpose).
