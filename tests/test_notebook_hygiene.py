@@ -30,13 +30,6 @@ PENDING = {
     ("04b_proxima_palabra.ipynb", "startup"): "oneDNN / cudart_stub / absl banner lines",
     ("04b_proxima_palabra.ipynb", "warnings"): "absl's 'WARNING: All log messages before "
     "absl::InitializeLog()' banner",
-    ("07b_clasificadores_atencion.ipynb", "stderr"): "UserWarnings of the recipe (texts longer than "
-    "the sequence length)",
-    ("07b_clasificadores_atencion.ipynb", "warnings"): "the same UserWarnings",
-    ("07b_clasificadores_atencion.ipynb", "paths"): "the UserWarnings name the package's source path",
-    ("07b_clasificadores_atencion.ipynb", "ansi"): "Keras verbose=1 progress bars (about 2,000 "
-    "outputs of backspaces and ANSI codes)",
-    ("07b_clasificadores_atencion.ipynb", "size"): "1.3 MB, mostly those progress bars",
 }
 
 _CONTROL = re.compile(r"[\x1b\x08]|\r(?!\n)")
