@@ -175,3 +175,48 @@ def test_progress_is_reported_per_position_and_quiet_by_default():
     calls.clear()
     beam_search_steps(bigram_step, np.zeros(1), 0, 3, 12, progress=calls.append)
     assert calls == [1] * 12
+
+
+def _stochastic(seed, width=4, length=6, temperature=1.0, start=2):
+    rng = np.random.default_rng(seed)
+    return beam_search_steps(
+        bigram_step, np.zeros(1), start, width, length, sample=True, temperature=temperature, rng=rng
+    )
+
+
+def test_stochastic_beam_is_seeded_distinct_and_scored_like_the_deterministic_one():
+    first, again = _stochastic(7), _stochastic(7)
+    assert first == again  # same seed, same beams
+    assert any(_stochastic(seed) != first for seed in range(1, 6))  # other seeds draw other beams
+    for seed in range(5):
+        beams = _stochastic(seed)
+        assert len({tuple(tokens) for tokens, _ in beams}) == len(beams) == 4  # drawn without replacement
+        for tokens, score in beams:  # the score is still the true mean log-probability of the beam
+            logp = np.log(BIGRAMS[[2, *tokens[:-1]], tokens]).sum()
+            assert score == pytest.approx(logp / len(tokens))
+
+
+def test_stochastic_beam_at_low_temperature_is_the_deterministic_beam():
+    deterministic = beam_search_steps(bigram_step, np.zeros(1), 2, 4, 6)
+    for seed in range(3):
+        assert _stochastic(seed, temperature=1e-4) == deterministic  # below 1e-3: no noise at all
+        low = _stochastic(seed, temperature=1e-2)  # noise scaled by T: far smaller than the log-prob gaps
+        assert [tokens for tokens, _ in low] == [tokens for tokens, _ in deterministic]
+
+
+def test_stochastic_beam_draws_candidates_in_proportion_to_their_probability():
+    # one position, beam width 1: the first token is drawn from softmax(log p / T)
+    probs = BIGRAMS[0]
+    for temperature in (1.0, 0.5):
+        rng = np.random.default_rng(0)
+        draws = [
+            beam_search_steps(
+                bigram_step, np.zeros(1), 0, 1, 1, sample=True, temperature=temperature, rng=rng
+            )[0][0][0]
+            for _ in range(4000)
+        ]
+        expected = probs ** (1 / temperature) / (probs ** (1 / temperature)).sum()
+        frequencies = np.bincount(draws, minlength=probs.size) / len(draws)
+        np.testing.assert_allclose(frequencies, expected, atol=0.03)
+    with pytest.raises(ValueError, match="temperature"):
+        beam_search_steps(bigram_step, np.zeros(1), 0, 2, 3, sample=True, temperature=0)

@@ -29,6 +29,7 @@ def char_model():
         dict(),  # the seed: one-hot → LSTM
         dict(cell="gru", num_layers=2, embedding_dim=8),  # stacked GRU with embedding
         dict(num_layers=2, return_sequences=True, dropout=0.2),  # per-position outputs
+        dict(cell="simple_rnn", num_layers=2),  # class 4's plain recurrent cell
     ],
 )
 def test_step_model_equals_full_window_model(options):
@@ -119,6 +120,17 @@ def test_beam_search_scores_and_width(char_model):
     assert unnormalised[0][0] == best
     ended = beam_search(char_model, "la ", beam_width=3, max_length=60, end_token=".")
     assert all(text.endswith(".") or len(text) == 60 for text, _ in ended)
+
+
+def test_stochastic_beam_search_is_seeded_distinct_and_cold_equals_deterministic(char_model):
+    def run(**options):
+        return beam_search(char_model, "la ", beam_width=4, max_length=10, sample=True, **options)
+
+    drawn = run(seed=3)
+    assert drawn == run(rng=np.random.default_rng(3))
+    assert len({text for text, _ in drawn}) == 4 and all(len(text) == 10 for text, _ in drawn)
+    assert any(run(seed=seed) != drawn for seed in range(4, 8))
+    assert run(seed=0, temperature=1e-4) == beam_search(char_model, "la ", beam_width=4, max_length=10)
 
 
 def test_prompt_errors(char_model):

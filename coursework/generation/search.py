@@ -195,6 +195,17 @@ def _top_candidates(flat: np.ndarray, count: int) -> np.ndarray:
     return part[np.lexsort((part, -flat[part]))]
 
 
+def _sampling_keys(log_probs: np.ndarray, temperature: float, rng: np.random.Generator) -> np.ndarray:
+    """Keys whose ``k`` largest are a draw of ``k`` candidates without replacement, each in proportion
+    to ``exp(log_probs / temperature)`` (Gumbel-top-k: the key of a candidate is its scaled
+    log-probability plus independent Gumbel noise). Impossible candidates (``-inf``) keep ``-inf``;
+    below T = 1e-3 the keys are the log-probabilities themselves (no noise: deterministic order)."""
+    if temperature < _GREEDY_BELOW:
+        return log_probs
+    with np.errstate(invalid="ignore"):
+        return log_probs / temperature + rng.gumbel(size=log_probs.shape)
+
+
 def beam_search_steps(
     step: StepFn,
     state,
@@ -205,9 +216,16 @@ def beam_search_steps(
     length_normalization: bool = True,
     first_probs: np.ndarray | None = None,
     progress: ProgressFn | None = None,
+    sample: bool = False,
+    temperature: float = 1.0,
+    rng: np.random.Generator | None = None,
 ) -> list[tuple[list[int], float]]:
     """Beam search: keep the ``beam_width`` most probable continuations, all advanced in one batched
     ``step`` call per position.
+
+    With ``sample=True`` it is a *stochastic* beam search: the ``beam_width`` candidates of each
+    position are drawn without replacement, in proportion to their sequence probability re-weighted
+    by ``temperature`` (see :func:`_sampling_keys`); below T = 1e-3 it is the deterministic search.
 
     Args:
         step: advances a batch of beams by one token (see :data:`StepFn`).
@@ -223,12 +241,16 @@ def beam_search_steps(
             sum, so longer sequences are not penalised.
         first_probs: the next-token distribution after the prompt, when already known.
         progress: called with ``1`` after each position (e.g. a tqdm bar's ``update``).
+        sample / temperature / rng: draw the candidates instead of taking the most probable ones.
 
     Returns:
         Up to ``beam_width`` ``(token_ids, score)`` pairs, best first; ``score`` is the (normalised)
         log-probability.
     """
     check_limits(beam_width, max_length, length_name="max_length")
+    if sample:
+        temperature = _check_temperature(temperature)
+        rng = rng if rng is not None else np.random.default_rng()
 
     def score(logp: float, length: int) -> float:
         return logp / max(length, 1) if length_normalization else logp
@@ -249,7 +271,8 @@ def beam_search_steps(
         vocab = candidates.shape[1]
         flat = candidates.ravel()
         keep_rows, keep_tokens, keep_logp = [], [], []
-        for flat_index in _top_candidates(flat, min(flat.size, beam_width * 2)):
+        keys = _sampling_keys(flat, temperature, rng) if sample else flat
+        for flat_index in _top_candidates(keys, min(flat.size, beam_width * 2)):
             if not np.isfinite(flat[flat_index]):
                 break
             row, token = divmod(int(flat_index), vocab)

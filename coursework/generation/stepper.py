@@ -42,27 +42,29 @@ def _activation(name: str):
 
 
 class _Recurrent:
-    """One LSTM or GRU layer's weights and its single-step update (Keras equations and gate order)."""
+    """One LSTM, GRU or SimpleRNN layer's weights and its single-step update (Keras equations and gate
+    order)."""
 
     def __init__(self, layer):
         import keras
 
         cell = layer.cell if hasattr(layer, "cell") else layer
-        self.kind = "lstm" if isinstance(layer, keras.layers.LSTM) else "gru"
+        kinds = ((keras.layers.LSTM, "lstm"), (keras.layers.GRU, "gru"), (keras.layers.SimpleRNN, "rnn"))
+        self.kind = next(kind for layer_type, kind in kinds if isinstance(layer, layer_type))
         self.units = int(cell.units)
         self.activation = _activation(
             keras.activations.serialize(cell.activation)
             if not isinstance(cell.activation, str)
             else cell.activation
         )
-        recurrent = cell.recurrent_activation
+        recurrent = getattr(cell, "recurrent_activation", "linear")  # SimpleRNN has no gates
         self.recurrent_activation = _activation(
             recurrent if isinstance(recurrent, str) else keras.activations.serialize(recurrent)
         )
         self.kernel = np.asarray(cell.kernel, dtype="float32")
         self.recurrent_kernel = np.asarray(cell.recurrent_kernel, dtype="float32")
         zero_bias = np.zeros(self.kernel.shape[1], dtype="float32")
-        if self.kind == "lstm":
+        if self.kind in ("lstm", "rnn"):
             self.bias = np.asarray(cell.bias, dtype="float32") if cell.use_bias else zero_bias
         else:
             if not cell.reset_after:
@@ -120,6 +122,9 @@ class _Recurrent:
             h = o * self.activation(c)
             return h, [h, c]
         (h,) = state
+        if self.kind == "rnn":
+            h = self.activation(projected + h @ self.recurrent_kernel)
+            return h, [h]
         inner = h @ self.recurrent_kernel + self.recurrent_bias
         z = self.recurrent_activation(projected[:, :units] + inner[:, :units])
         r = self.recurrent_activation(projected[:, units : 2 * units] + inner[:, units : 2 * units])
@@ -165,7 +170,9 @@ class RecurrentStepper:
                 if self.layers or table is not None:
                     raise ValueError("The Embedding must come right after the vocabulary layer.")
                 table = np.asarray(layer.embeddings, dtype="float32")
-            elif isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)) and self.dense is None:
+            elif isinstance(layer, (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN)) and (
+                self.dense is None
+            ):
                 self.layers.append(_Recurrent(layer))
             elif isinstance(layer, keras.layers.Dense) and self.dense is None and self.layers:
                 activation = keras.activations.serialize(layer.activation)
@@ -180,10 +187,10 @@ class RecurrentStepper:
             else:
                 raise ValueError(
                     f"Layer {layer.name!r} ({type(layer).__name__}) is not supported by fast "
-                    "generation: use Embedding, LSTM/GRU, Dropout and a softmax Dense."
+                    "generation: use Embedding, LSTM/GRU/SimpleRNN, Dropout and a softmax Dense."
                 )
         if not self.layers or self.dense is None:
-            raise ValueError("Fast generation needs at least one LSTM/GRU layer and a softmax Dense output.")
+            raise ValueError("Fast generation needs at least one recurrent layer and a softmax Dense output.")
         if table is None:
             table = np.eye(len(self.vocabulary), dtype="float32")
         first = self.layers[0]

@@ -126,6 +126,10 @@ def beam_search(
     length_normalization: bool = True,
     end_token=None,
     progress: ProgressFn | None = None,
+    sample: bool = False,
+    temperature: float = 1.0,
+    seed: int | None = None,
+    rng: np.random.Generator | None = None,
 ) -> list[tuple[str, float]]:
     """The seed's beam search: the ``beam_width`` most probable continuations of ``prompt``.
 
@@ -135,6 +139,10 @@ def beam_search(
     Args:
         end_token: a token (text such as ``"\\n"`` or ``"."``, or an id) that finishes a beam.
         progress: called with ``1`` after each position (quiet when ``None``).
+        sample: stochastic beam search: at each position the ``beam_width`` candidates are drawn
+            without replacement, in proportion to their probability re-weighted by ``temperature``
+            (below 1e-3: the deterministic search).
+        seed / rng: a seed or a ``numpy.random.Generator`` for repeatable stochastic searches.
 
     Raises:
         ValueError: for a ``beam_width``, ``max_length`` or their product over the limits of
@@ -160,5 +168,8 @@ def beam_search(
         length_normalization=length_normalization,
         first_probs=stepper.allowed(probs),
         progress=progress,
+        sample=sample,
+        temperature=temperature,
+        rng=rng if rng is not None else np.random.default_rng(seed),
     )
     return [(stepper.decode(ids), float(score)) for ids, score in results]

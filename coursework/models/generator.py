@@ -18,7 +18,7 @@ import keras
 
 from coursework.layers.vocabulary import TokenVocabulary
 
-CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "simple_rnn": keras.layers.SimpleRNN}
 
 
 def _check_positive(**values) -> None:
@@ -68,7 +68,7 @@ def build_char_generator(
         units: recurrent units per layer.
         embedding_dim: learn an ``Embedding`` of this size instead of the one-hot input.
         num_layers: stacked recurrent layers.
-        cell: ``"lstm"`` (seed) or ``"gru"``.
+        cell: ``"lstm"`` (seed), ``"gru"`` or ``"simple_rnn"`` (class 4's comparison of cells).
         vocabulary: the characters in id order, stored in the model (placeholders if omitted).
         return_sequences: predict the next character at every position (trains on every position of
             a window) instead of only after the last one (the seed).
