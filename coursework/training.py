@@ -1,4 +1,5 @@
-"""Training helpers shared by recipes: seeding, progress, timing (whole runs, epochs), stopping at a target.
+"""Training helpers shared by recipes: seeding, progress, timing (whole runs, epochs), stopping at a target,
+perplexity per epoch.
 
 Example:
     >>> from coursework.training import StopAtTarget
@@ -8,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import time
 
 import keras
@@ -86,6 +88,35 @@ class EpochTimer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch_seconds.append(time.perf_counter() - self._start)
+
+
+class PerplexityLogger(keras.callbacks.Callback):
+    """Log the perplexity of every epoch: ``exp`` of the cross-entropy losses (nats per token).
+
+    Adds ``perplexity`` and ``val_perplexity`` to the epoch's logs, so they appear in the epoch line
+    and the ``History``, and keeps them in the lists of the same names. Callbacks that come after it
+    (``History``, the progress line) see the new keys; put it first in ``callbacks``.
+
+    Example:
+        >>> logger = PerplexityLogger()
+        >>> logs = {"loss": math.log(9.0), "val_loss": math.log(8.0)}
+        >>> logger.on_epoch_end(0, logs)
+        >>> round(logs["perplexity"], 6), round(logger.val_perplexity[0], 6)
+        (9.0, 8.0)
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.perplexity: list[float] = []
+        self.val_perplexity: list[float] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None or "loss" not in logs:
+            raise KeyError(f"PerplexityLogger: no 'loss' in logs {sorted(logs or {})}.")
+        for loss, name in (("loss", "perplexity"), ("val_loss", "val_perplexity")):
+            if loss in logs:
+                logs[name] = math.exp(float(logs[loss]))
+                getattr(self, name).append(logs[name])
 
 
 class Timer:
