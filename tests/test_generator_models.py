@@ -92,6 +92,36 @@ def test_recipes_are_registered():
     assert settings_for("full").units == 128 and settings_for("full").cell == "lstm"
 
 
+def test_compare_cells_trains_each_cell_with_the_same_settings():
+    import dataclasses
+
+    from coursework.recipes.char_generator import (
+        CELL_NAMES,
+        compare_cells,
+        comparison_table,
+        evaluate,
+        load_corpus,
+        settings_for,
+    )
+
+    settings = dataclasses.replace(
+        settings_for("ci"), max_chars=12_000, units=8, epochs=2, batch_size=64, max_seconds=None
+    )
+    corpus = load_corpus(settings)
+    runs = compare_cells(corpus, settings, verbose=0)
+    assert list(runs) == ["simple_rnn", "lstm", "gru"]
+    assert [type(run.model.layers[2]).__name__ for run in runs.values()] == ["SimpleRNN", "LSTM", "GRU"]
+    table = comparison_table(runs)
+    params = table["parámetros"]
+    assert params["SimpleRNN"] < params["GRU"] < params["LSTM"]  # 1, 3 and 4 sets of weights
+    assert (table["épocas"] == 2).all() and (table["s/época"] > 0).all()
+    for run in runs.values():  # the logged perplexity of the last epoch is the model's on validation
+        assert len(run.val_perplexity) == 2 and len(run.epoch_seconds) == 2
+        assert table.loc[CELL_NAMES[run.cell], "mejor perplejidad (val.)"] == min(run.val_perplexity)
+        last = evaluate(run.model, corpus, settings)["val_perplexity"]
+        assert run.val_perplexity[-1] == pytest.approx(last, rel=1e-3)
+
+
 def test_generate_cli_in_a_fresh_process(tmp_path, capsys):
     from coursework.cli import main
 

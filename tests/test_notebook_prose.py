@@ -24,8 +24,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 #: notebook → the numbers of its prose that no output shows. Only ever shrinks.
 PENDING = {
-    "04a_generador_caracteres.ipynb": "'1,55 millones de caracteres' (corpus size) and 'generá 300 "
-    "caracteres' (desafío) are not printed",
     "04b_proxima_palabra.ipynb": "'unas 250 mil palabras' (corpus size) is not printed",
     "05a_sentimiento_lstm.ipynb": "'12.808 fragmentos' (dataset size) is not printed",
     "06a_suma_seq2seq.ipynb": "'lotes de 32' (the seed's batch size) is not printed",

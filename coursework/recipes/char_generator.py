@@ -21,15 +21,19 @@ from coursework.recipes import Recipe, register
 from coursework.recipes._language_model import LanguageModelSettings, fit_language_model
 
 SAMPLE_PROMPT = "señorías, el gobierno "
+COMPARED_CELLS = ("simple_rnn", "lstm", "gru")
+CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 TEMPERATURES = (0.2, 0.5, 1.0, 1.2)
 BEAM_WIDTHS = (1, 3, 5, 10)
+STOCHASTIC_BEAM_WIDTHS = (5,)
 
 
 @dataclasses.dataclass(frozen=True)
 class CharGeneratorSettings(LanguageModelSettings):
     """Everything that decides a char-generator training run besides the seed (the corpus and training
-    fields come from :class:`~coursework.recipes._language_model.LanguageModelSettings`); ``ci``: 80k
-    characters, a smaller LSTM, few epochs."""
+    fields come from :class:`~coursework.recipes._language_model.LanguageModelSettings`); ``full``: 300k
+    characters, 4 epochs of at most 150 s, so the notebook trains three cells inside its time target;
+    ``ci``: 80k characters, a smaller LSTM."""
 
     CI: ClassVar[dict] = {
         "max_chars": 80_000,
@@ -37,17 +41,19 @@ class CharGeneratorSettings(LanguageModelSettings):
         "window": 32,
         "stride": 32,
         "units": 64,
-        "epochs": 4,
+        "epochs": 3,
         "batch_size": 32,
-        "learning_rate": 1e-2,
-        "max_seconds": 60.0,
+        "max_seconds": 20.0,
     }
-    max_chars: int | None = 600_000
+    max_chars: int | None = 300_000
     min_count: int = 20
     stride: int = 64
     embedding_dim: int | None = None
     num_layers: int = 1
     cell: str = "lstm"
+    epochs: int = 4
+    learning_rate: float = 1e-2
+    max_seconds: float | None = 150.0
 
 
 settings_for = CharGeneratorSettings.for_profile
@@ -118,6 +124,58 @@ def evaluate(model, corpus, settings: CharGeneratorSettings) -> dict[str, float]
     }
 
 
+@dataclasses.dataclass
+class CellRun:
+    """One recurrent cell trained by :func:`compare_cells`: the model, its validation perplexity and
+    wall seconds per epoch."""
+
+    cell: str
+    model: object
+    val_perplexity: list[float]
+    epoch_seconds: list[float]
+
+    @property
+    def row(self) -> dict:
+        """The cell's row of the comparison table (names in Spanish: the notebook shows it)."""
+        return {
+            "celda": CELL_NAMES.get(self.cell, self.cell),
+            "parámetros": self.model.count_params(),
+            "épocas": len(self.val_perplexity),
+            "s/época": sum(self.epoch_seconds) / len(self.epoch_seconds),
+            "mejor perplejidad (val.)": min(self.val_perplexity),
+        }
+
+
+def compare_cells(
+    corpus,
+    settings: CharGeneratorSettings,
+    cells=COMPARED_CELLS,
+    *,
+    seed: int = 42,
+    verbose: int | str | None = None,
+) -> dict[str, CellRun]:
+    """Train one generator per recurrent cell with the same settings (same data, epochs, time cap and
+    seed) through :func:`fit`, logging validation perplexity and seconds every epoch."""
+    from coursework.training import EpochTimer, PerplexityLogger, set_seed
+
+    runs = {}
+    for cell in cells:
+        cell_settings = dataclasses.replace(settings, cell=cell)
+        set_seed(seed)
+        model = build_model(corpus, cell_settings)
+        perplexity, timer = PerplexityLogger(), EpochTimer()
+        fit(model, corpus, cell_settings, verbose=verbose, extra_callbacks=[perplexity, timer])
+        runs[cell] = CellRun(cell, model, perplexity.val_perplexity, timer.epoch_seconds)
+    return runs
+
+
+def comparison_table(runs: dict[str, CellRun]):
+    """A pandas DataFrame with one row per cell: parameters, epochs, s/epoch, best validation perplexity."""
+    import pandas as pd
+
+    return pd.DataFrame([run.row for run in runs.values()]).set_index("celda")
+
+
 def perplexity_per_epoch(history) -> dict[str, list[float]]:
     """``{"train": [...], "validation": [...]}`` perplexities from a Keras history (exp of the losses)."""
     logs = getattr(history, "history", history)
@@ -135,9 +193,11 @@ def samples_table(
     beam_widths=BEAM_WIDTHS,
     seed: int = 0,
     beam_length: int | None = None,
+    stochastic_beam_widths=STOCHASTIC_BEAM_WIDTHS,
 ):
-    """A pandas DataFrame of continuations of ``prompt``: sampled at each temperature and the best
-    beam of each width (columns ``decoding``, ``continuation``, ``score``)."""
+    """A pandas DataFrame of continuations of ``prompt``: sampled at each temperature, the best beam of
+    each width and the best of a stochastic beam search (T = 1) of each ``stochastic_beam_widths``
+    (columns ``decoding``, ``continuation``, ``score``)."""
     import pandas as pd
 
     from coursework.generation.text import RecurrentStepper, beam_search, generate
@@ -154,6 +214,11 @@ def samples_table(
     for width in beam_widths:
         text, score = beam_search(stepper, prompt, beam_width=width, max_length=beam_length or length // 2)[0]
         rows.append({"decoding": f"beam {width}", "continuation": text, "score": round(score, 3)})
+    for width in stochastic_beam_widths:
+        text, score = beam_search(
+            stepper, prompt, beam_width=width, max_length=beam_length or length // 2, sample=True, seed=seed
+        )[0]
+        rows.append({"decoding": f"stochastic beam {width}", "continuation": text, "score": round(score, 3)})
     return pd.DataFrame(rows)
 
 
@@ -175,8 +240,9 @@ class CharGeneratorRecipe(
 
     def describe(self, settings):
         inputs = f"Embedding {settings.embedding_dim}" if settings.embedding_dim else "one-hot chars"
+        cell = CELL_NAMES.get(settings.cell, settings.cell)
         return (
-            f"{inputs} → {settings.num_layers} × {settings.cell.upper()} {settings.units} → softmax "
+            f"{inputs} → {settings.num_layers} × {cell} {settings.units} → softmax "
             f"over the corpus' characters"
         )
 
