@@ -26,10 +26,6 @@ PENDING = {
     ("04a_generador_caracteres.ipynb", "startup"): "oneDNN / cudart_stub / absl banner lines",
     ("04a_generador_caracteres.ipynb", "warnings"): "absl's 'WARNING: All log messages before "
     "absl::InitializeLog()' banner",
-    ("04b_proxima_palabra.ipynb", "stderr"): "TensorFlow/absl start-up lines in the first code cell",
-    ("04b_proxima_palabra.ipynb", "startup"): "oneDNN / cudart_stub / absl banner lines",
-    ("04b_proxima_palabra.ipynb", "warnings"): "absl's 'WARNING: All log messages before "
-    "absl::InitializeLog()' banner",
 }
 
 _CONTROL = re.compile(r"[\x1b\x08]|\r(?!\n)")

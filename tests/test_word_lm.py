@@ -1,4 +1,4 @@
-"""The word-lm recipe's evaluation (top-k overall and on content words, unigram baseline) and its stop reason."""
+"""The word-lm recipe: top-k accuracy overall and on content words beside the unigram, and why fit stopped."""
 
 import dataclasses
 import math
@@ -74,7 +74,8 @@ def test_evaluate_a_perfect_next_word_model_against_the_unigram():
 
 def test_a_uniform_model_gets_no_hit_from_ties():
     cycle = [2, 4, 3, 5, 6, 7, 1]
-    metrics = evaluate(_Oracle(cycle, right=1 / len(VOCABULARY)), _corpus(cycle), settings_for("ci", window=7))
+    uniform = _Oracle(cycle, right=1 / len(VOCABULARY))
+    metrics = evaluate(uniform, _corpus(cycle), settings_for("ci", window=7))
     assert metrics["val_perplexity"] == pytest.approx(len(VOCABULARY), rel=1e-6)
     assert metrics["val_top1_accuracy"] == 0.0 and metrics["val_top5_accuracy"] == 0.0
     assert metrics["val_top10_accuracy"] == 1.0  # 6 known words: all of them are suggested
@@ -111,4 +112,5 @@ def test_fit_says_what_stopped_it(overrides, reason):
     assert history.stop_reason == reason
     expected_epochs = {"epochs": 2, "time_cap": 1, "early_stopping": 2}[reason]
     assert len(history.epoch) == expected_epochs
+    assert history.best_epoch == (1 if reason != "epochs" else int(np.argmin(history.history["val_loss"])) + 1)
     assert all(math.isfinite(v) for v in history.history["val_loss"])
