@@ -112,5 +112,7 @@ def test_fit_says_what_stopped_it(overrides, reason):
     assert history.stop_reason == reason
     expected_epochs = {"epochs": 2, "time_cap": 1, "early_stopping": 2}[reason]
     assert len(history.epoch) == expected_epochs
-    assert history.best_epoch == (1 if reason != "epochs" else int(np.argmin(history.history["val_loss"])) + 1)
+    assert history.best_epoch == (
+        1 if reason != "epochs" else int(np.argmin(history.history["val_loss"])) + 1
+    )
     assert all(math.isfinite(v) for v in history.history["val_loss"])
