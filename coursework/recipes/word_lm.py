@@ -32,9 +32,9 @@ SAMPLE_PROMPTS = ("señor presidente", "el gobierno de", "muchas gracias", "la l
 class WordLMSettings(LanguageModelSettings):
     """Everything that decides a word-lm training run besides the seed (the corpus and training fields
     come from :class:`~coursework.recipes._language_model.LanguageModelSettings`). ``full``: the whole
-    corpus, 3,000 words, until early stopping (7 epochs of about 12 CPU-seconds in a trial run,
-    capped at 360 s; at learning rate 6e-3 it took 14); ``ci``: 300k characters, 2,000 words,
-    3 epochs."""
+    corpus, 3,000 words, until early stopping (about 12 CPU-seconds per epoch, capped at 360 s; the
+    committed 04b run stopped after 11 epochs, 211 s; at learning rate 6e-3 a trial needed 14);
+    ``ci``: 300k characters, 2,000 words, 3 epochs."""
 
     CI: ClassVar[dict] = {
         "max_chars": 300_000,
