@@ -21,12 +21,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 MAX_BYTES = 300_000
 
 #: (notebook, check) → why its committed outputs still fail that check. Only ever shrinks.
-PENDING = {
-    ("04b_proxima_palabra.ipynb", "stderr"): "TensorFlow/absl start-up lines in the first code cell",
-    ("04b_proxima_palabra.ipynb", "startup"): "oneDNN / cudart_stub / absl banner lines",
-    ("04b_proxima_palabra.ipynb", "warnings"): "absl's 'WARNING: All log messages before "
-    "absl::InitializeLog()' banner",
-}
+PENDING: dict = {}
 
 _CONTROL = re.compile(r"[\x1b\x08]|\r(?!\n)")
 _STARTUP = re.compile(

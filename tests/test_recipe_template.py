@@ -114,7 +114,7 @@ def test_descriptions_follow_the_settings():
     assert "LSTM 16" in smaller and "205,324" not in smaller
     word_lm = get_recipe("word-lm")
     assert "2,000 words" in word_lm.describe(word_lm.settings_for("ci"))
-    assert "5,000 words" in word_lm.describe(word_lm.settings_for("full"))
+    assert "3,000 words" in word_lm.describe(word_lm.settings_for("full"))
 
 
 def test_unknown_hook_is_a_clear_error():
