@@ -1,5 +1,6 @@
 """Top-k and top-p filtering equal KerasHub's ``TopKSampler`` / ``TopPSampler``: the distribution each
-sampler draws from is read off KerasHub's own code (its ``random.categorical`` call is intercepted),
+sampler draws from is read off KerasHub's own code (:func:`keras_hub_distribution` intercepts its
+``random.categorical`` call),
 and compared with :func:`filtered_probs` and with the draws of :func:`sample_next`."""
 
 import numpy as np
@@ -8,42 +9,8 @@ import pytest
 keras = pytest.importorskip("keras")
 keras_hub = pytest.importorskip("keras_hub")
 
-from keras_hub.src.samplers import top_k_sampler, top_p_sampler  # noqa: E402
-
-from coursework.generation.filters import filtered_probs  # noqa: E402
+from coursework.generation.filters import filtered_probs, keras_hub_distribution  # noqa: E402
 from coursework.generation.search import sample_next, sample_steps  # noqa: E402
-
-
-class _Intercept:
-    """Stands for ``keras.random`` inside a sampler module: records the logits of the draw."""
-
-    def __init__(self):
-        self.logits = None
-
-    def categorical(self, logits, num_samples, seed=None, dtype="int32"):
-        self.logits = keras.ops.convert_to_numpy(logits)[0].astype("float64")
-        return keras.ops.zeros((1, 1), dtype=dtype)  # first candidate; only the logits matter
-
-
-def hub_distribution(module, sampler, probs):
-    """The distribution ``sampler`` draws the next token from, over the vocabulary."""
-    intercept = _Intercept()
-    original = module.random
-    module.random = intercept
-    try:
-        sampler.get_next_token(keras.ops.convert_to_tensor(np.asarray([probs], dtype="float32")))
-    finally:
-        module.random = original
-    candidates = intercept.logits
-    if module is top_k_sampler:
-        _, order = keras.ops.top_k(np.asarray([probs], "float32"), k=sampler.k, sorted=False)
-    else:
-        _, order = keras.ops.top_k(np.asarray([probs], "float32"), k=len(probs), sorted=True)
-    order = keras.ops.convert_to_numpy(order)[0]
-    weights = np.exp(candidates - candidates[np.isfinite(candidates)].max())
-    dist = np.zeros(len(probs))
-    dist[order[: len(weights)]] = weights / weights.sum()
-    return dist
 
 
 def softmax(x):
@@ -60,7 +27,7 @@ PROBS = [
 @pytest.mark.parametrize("index", range(len(PROBS)))
 def test_top_k_equals_keras_hub_top_k_sampler(k, index):
     probs = PROBS[index]
-    expected = hub_distribution(top_k_sampler, keras_hub.samplers.TopKSampler(k=k, seed=1), probs)
+    expected = keras_hub_distribution(keras_hub.samplers.TopKSampler(k=k, seed=1), probs)
     np.testing.assert_allclose(filtered_probs(probs, top_k=k), expected, atol=1e-6)
 
 
@@ -68,14 +35,14 @@ def test_top_k_equals_keras_hub_top_k_sampler(k, index):
 @pytest.mark.parametrize("index", range(len(PROBS)))
 def test_top_p_equals_keras_hub_top_p_sampler(p, index):
     probs = PROBS[index]
-    expected = hub_distribution(top_p_sampler, keras_hub.samplers.TopPSampler(p=p, seed=1), probs)
+    expected = keras_hub_distribution(keras_hub.samplers.TopPSampler(p=p, seed=1), probs)
     np.testing.assert_allclose(filtered_probs(probs, top_p=p), expected, atol=1e-6)
 
 
 @pytest.mark.parametrize("p, k", [(0.5, 3), (0.9, 2), (0.75, 4)])
 def test_top_p_with_k_cutoff_equals_keras_hub(p, k):
     for probs in PROBS:
-        expected = hub_distribution(top_p_sampler, keras_hub.samplers.TopPSampler(p=p, k=k, seed=1), probs)
+        expected = keras_hub_distribution(keras_hub.samplers.TopPSampler(p=p, k=k, seed=1), probs)
         np.testing.assert_allclose(filtered_probs(probs, top_k=k, top_p=p), expected, atol=1e-6)
 
 
@@ -99,9 +66,16 @@ def test_sample_next_draws_from_the_filtered_distribution(temperature):
         np.testing.assert_allclose(counts, expected, atol=0.03)
 
 
-@pytest.mark.parametrize("kwargs, name", [({"top_k": 0}, "top_k"), ({"top_k": 1.5}, "top_k"),
-                                          ({"top_p": 0.0}, "top_p"), ({"top_p": 1.01}, "top_p"),
-                                          ({"top_p": float("nan")}, "top_p")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"top_k": 0}, "top_k"),
+        ({"top_k": 1.5}, "top_k"),
+        ({"top_p": 0.0}, "top_p"),
+        ({"top_p": 1.01}, "top_p"),
+        ({"top_p": float("nan")}, "top_p"),
+    ],
+)
 def test_bad_top_k_top_p_name_the_option(kwargs, name):
     with pytest.raises(ValueError, match=name):
         sample_next([0.5, 0.5], 1.0, **kwargs)

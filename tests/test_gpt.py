@@ -18,7 +18,21 @@ TEXTS = [
     "el gobierno y las comunidades autónomas, señorías, tienen que hablar.",
     "¿qué piensa el gobierno de la ley de presupuestos?",
 ] * 20
-WORDS = ["señorías", ",", "el", "gobierno", "de", "la", "ley", ".", "presupuestos", "gobier", "##no", "?", "¿"]
+WORDS = [
+    "señorías",
+    ",",
+    "el",
+    "gobierno",
+    "de",
+    "la",
+    "ley",
+    ".",
+    "presupuestos",
+    "gobier",
+    "##no",
+    "?",
+    "¿",
+]
 VOCAB = list(RESERVED_TOKENS) + WORDS
 
 
@@ -88,7 +102,11 @@ def test_cached_logits_equal_full_recomputation():
 def test_cached_and_uncached_steppers_generate_the_same_tokens():
     model = tiny_gpt()
     cached, uncached = GPTStepper(model), GPTStepper(model, use_cache=False)
-    for kwargs in ({"temperature": 1e-6}, {"temperature": 1.0, "top_k": 3}, {"temperature": 0.8, "top_p": 0.7}):
+    for kwargs in (
+        {"temperature": 1e-6},
+        {"temperature": 1.0, "top_k": 3},
+        {"temperature": 0.8, "top_p": 0.7},
+    ):
         texts = [generate(s, "el gobierno", length=8, seed=3, **kwargs) for s in (cached, uncached)]
         assert texts[0] == texts[1]
     beams = [beam_search(s, "el gobierno", beam_width=3, max_length=6) for s in (cached, uncached)]
@@ -122,13 +140,19 @@ def test_generate_cli_on_a_saved_gpt_in_a_fresh_process(tmp_path):
     run = [sys.executable, "-m", "coursework", "generate", "--model", str(path)]
     out = subprocess.run(
         run + ["--prompt", "el gobierno", "--top-p", "0.9", "--top-k", "5", "--length", "6", "--seed", "1"],
-        capture_output=True, text=True, env=env, timeout=180,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("el gobierno ") and len(out.stdout.split()) > 2
     cut = subprocess.run(
         run + ["--prompt", "el gobierno " * 12, "--beam", "2", "--length", "4"],
-        capture_output=True, text=True, env=env, timeout=180,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
     )
     assert cut.returncode == 0 and "note: The prompt has 24 tokens" in cut.stderr
     for flag, value in (("--top-p", "1.5"), ("--top-p", "0"), ("--top-k", "0")):

@@ -111,3 +111,44 @@ def filtered_probs(probs, top_k: int | None = None, top_p: float | None = None) 
         keep &= top_p_keep(np.where(keep, probs, -1.0), top_p)
     out = np.where(keep, probs, 0.0)
     return out / out.sum()
+
+
+def keras_hub_distribution(sampler, probs) -> np.ndarray:
+    """The distribution a ``keras_hub.samplers.TopKSampler`` or ``TopPSampler`` draws the next token
+    from, given next-token ``probs`` (1-D): its own code runs, with the final random draw intercepted.
+
+    Used by the tests and by notebook 07d's check to compare a filter with KerasHub's.
+
+    Example:
+        >>> import keras_hub                                                   # doctest: +SKIP
+        >>> keras_hub_distribution(keras_hub.samplers.TopPSampler(p=0.5), [0.5, 0.3, 0.2])  # doctest: +SKIP
+        array([1., 0., 0.])
+    """
+    import importlib
+
+    import keras
+
+    module = importlib.import_module(type(sampler).__module__)
+    probs = np.asarray(probs, dtype="float32").reshape(1, -1)
+    seen = {}
+
+    class _Intercept:  # stands for keras.random inside the sampler's module
+        @staticmethod
+        def categorical(logits, num_samples, seed=None, dtype="int32"):
+            seen["logits"] = keras.ops.convert_to_numpy(logits)[0].astype("float64")
+            return keras.ops.zeros((1, 1), dtype=dtype)
+
+    original = module.random
+    module.random = _Intercept
+    try:
+        sampler.get_next_token(keras.ops.convert_to_tensor(probs))
+    finally:
+        module.random = original
+    logits = seen["logits"]
+    # the ids of the candidates, in the order the sampler drew over them (sorted for TopPSampler)
+    top = keras.ops.top_k(probs, k=logits.size, sorted=hasattr(sampler, "p"))[1]
+    order = keras.ops.convert_to_numpy(top)[0]
+    weights = np.exp(logits - logits[np.isfinite(logits)].max())
+    out = np.zeros(probs.shape[1])
+    out[order] = weights / weights.sum()
+    return out

@@ -37,7 +37,14 @@ from coursework.generation.search import (
 )
 from coursework.text.subword import SubwordTokenizer
 
-__all__ = ["GPTStepper", "PromptCutWarning", "beam_search", "generate", "gpt_stepper_for"]
+__all__ = [
+    "GPTStepper",
+    "PromptCutWarning",
+    "beam_search",
+    "generate",
+    "gpt_stepper_for",
+    "tokens_per_second",
+]
 
 _BUCKET = 32  # uncached prefixes are padded to a multiple of this (few compilations)
 
@@ -86,7 +93,9 @@ class GPTStepper:
 
         vocab = vocabulary_of(model)
         if vocab.level != "subword":
-            raise TypeError(f"Model {model.name!r} is not a sub-word GPT (its vocabulary is {vocab.level!r}).")
+            raise TypeError(
+                f"Model {model.name!r} is not a sub-word GPT (its vocabulary is {vocab.level!r})."
+            )
         embedding = gpt_parts(model)[0]
         self.model = model
         self.use_cache = bool(use_cache)
@@ -240,3 +249,19 @@ def beam_search(
         progress=progress,
     )
     return [(stepper.tokenizer.decode(tokens), float(score)) for tokens, score in results]
+
+
+def tokens_per_second(model, length: int, use_cache: bool = True, repeats: int = 1) -> float:
+    """Greedy generation speed: ``length`` tokens from an empty prompt (a new speech), after one
+    warm-up run that compiles the step; the best of ``repeats`` timed runs (what notebook 07d and
+    ``benchmarks/gpt.py`` report)."""
+    import time
+
+    stepper = GPTStepper(model.model if isinstance(model, GPTStepper) else model, use_cache=use_cache)
+    generate(stepper, "", length=length, temperature=1e-6)  # compiles every shape it will meet
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        generate(stepper, "", length=length, temperature=1e-6)
+        best = min(best, time.perf_counter() - start)
+    return length / best

@@ -55,7 +55,7 @@ class GPTSettings(RecipeSettings):
     steps_per_epoch: int = 25
     epochs: int = 200
     learning_rate: float = 2e-3
-    max_seconds: float | None = 150.0
+    max_seconds: float | None = 120.0
 
 
 settings_for = GPTSettings.for_profile
@@ -96,7 +96,9 @@ def load_data(settings: GPTSettings) -> GPTData:
     text = load_corpus_text(settings.source, max_chars=settings.max_chars)
     train_texts, val_texts = split_blocks(text, settings.val_fraction, settings.n_blocks)
     tokenizer = SubwordTokenizer.train(train_texts, settings.vocabulary_size)
-    return GPTData(tokenizer, tokenizer.encode_batch(train_texts), tokenizer.encode_batch(val_texts), val_texts)
+    return GPTData(
+        tokenizer, tokenizer.encode_batch(train_texts), tokenizer.encode_batch(val_texts), val_texts
+    )
 
 
 def build_model(data: GPTData, settings: GPTSettings):

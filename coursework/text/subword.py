@@ -43,7 +43,9 @@ def train_wordpiece_vocabulary(texts: Iterable[str], vocabulary_size: int = 3000
     corpus is small. :data:`RESERVED_TOKENS` come first.
     """
     if not isinstance(vocabulary_size, int) or vocabulary_size < len(RESERVED_TOKENS) + 1:
-        raise ValueError(f"vocabulary_size must be an integer > {len(RESERVED_TOKENS)}, got {vocabulary_size!r}.")
+        raise ValueError(
+            f"vocabulary_size must be an integer > {len(RESERVED_TOKENS)}, got {vocabulary_size!r}."
+        )
     import keras_hub
     import tensorflow as tf
 
