@@ -99,9 +99,25 @@ def test_cached_logits_equal_full_recomputation():
     np.testing.assert_allclose(np.concatenate(steps, axis=1), full, atol=1e-5)
 
 
+def test_numpy_step_equals_the_keras_model():
+    from coursework.generation.gpt_numpy import NumpyGPTStep
+
+    model = tiny_gpt()
+    ids = np.random.default_rng(2).integers(3, len(VOCAB), size=(3, 10))
+    step = NumpyGPTStep(model)
+    caches = step.init_caches(3)
+    logits = np.stack([step(ids[:, t], caches, t)[0] for t in range(10)], axis=1)
+    np.testing.assert_allclose(logits, keras.ops.convert_to_numpy(model(ids)), atol=1e-4)
+
+
 def test_cached_and_uncached_steppers_generate_the_same_tokens():
     model = tiny_gpt()
     cached, uncached = GPTStepper(model), GPTStepper(model, use_cache=False)
+    compiled = GPTStepper(model, engine="keras")
+    for kwargs in ({"temperature": 1e-6}, {"temperature": 0.9, "top_p": 0.8}):
+        assert generate(compiled, "el gobierno", length=8, seed=3, **kwargs) == generate(
+            cached, "el gobierno", length=8, seed=3, **kwargs
+        )
     for kwargs in (
         {"temperature": 1e-6},
         {"temperature": 1.0, "top_k": 3},

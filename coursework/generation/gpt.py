@@ -3,10 +3,16 @@ top-p) and beam search through the package's one path (:mod:`coursework.generati
 
 :class:`GPTStepper` turns a trained GPT into the step function ``step(token_ids, state)`` the search
 expects. The state holds every block's key/value cache (batch first) and the position, so each step
-runs the network on **one new token** (:func:`~coursework.models.gpt.cached_logits`), compiled once
-(``tf.function`` with XLA on TensorFlow, ``jax.jit`` on JAX) over a cache of fixed size. With
-``use_cache=False`` each step recomputes the whole prefix instead (the slow baseline the notebook and
-``benchmarks/gpt.py`` measure; the prefix is padded to a multiple of 32 so it compiles a few times).
+runs the network on **one new token**:
+
+- ``engine="numpy"`` (default): :class:`~coursework.generation.gpt_numpy.NumpyGPTStep`, the trained
+  weights in NumPy (no per-call dispatch; see that module for why);
+- ``engine="keras"``: the blocks' own cache (:func:`~coursework.models.gpt.cached_logits`), compiled
+  once (``tf.function`` with XLA on TensorFlow, ``jax.jit`` on JAX) over a cache of fixed size.
+
+Both give the Keras model's logits (tested). With ``use_cache=False`` each step recomputes the whole
+prefix with the compiled Keras model instead (the baseline the notebook and ``benchmarks/gpt.py``
+measure; the prefix is padded to a multiple of 32 so it compiles a few times).
 
 Context window: the GPT sees at most ``context_length`` tokens (prompt + generated).
 
@@ -85,9 +91,10 @@ class GPTStepper:
     Args:
         model: a model built by :func:`coursework.models.gpt.build_gpt` (trained).
         use_cache: ``False`` recomputes the whole prefix at every step (slow; for comparison).
+        engine: ``"numpy"`` or ``"keras"`` (the compiled block cache), for the cached step.
     """
 
-    def __init__(self, model, use_cache: bool = True):
+    def __init__(self, model, use_cache: bool = True, engine: str = "numpy"):
         from coursework.models.generator import vocabulary_of
         from coursework.models.gpt import cached_logits, gpt_parts
 
@@ -96,11 +103,18 @@ class GPTStepper:
             raise TypeError(
                 f"Model {model.name!r} is not a sub-word GPT (its vocabulary is {vocab.level!r})."
             )
+        if engine not in ("numpy", "keras"):
+            raise ValueError(f"engine must be 'numpy' or 'keras', got {engine!r}.")
         embedding = gpt_parts(model)[0]
         self.model = model
         self.use_cache = bool(use_cache)
+        self.engine = engine
         self.tokenizer = SubwordTokenizer(vocab.vocabulary)
         self.context_length = int(embedding.max_len)
+        if engine == "numpy":
+            from coursework.generation.gpt_numpy import NumpyGPTStep
+
+            self._numpy = NumpyGPTStep(model)
         self._cached = _compile(lambda ids, caches, index: cached_logits(model, ids, caches, index))
         self._full = _compile(lambda ids: model(ids, training=False))
 
@@ -114,7 +128,8 @@ class GPTStepper:
             return {"history": np.zeros((batch, 0), dtype="int32")}
         from coursework.models.gpt import init_caches
 
-        return {"caches": init_caches(self.model, batch), "position": np.zeros(batch, dtype="int32")}
+        caches = self._numpy.init_caches(batch) if self.engine == "numpy" else init_caches(self.model, batch)
+        return {"caches": caches, "position": np.zeros(batch, dtype="int32")}
 
     def logits(self, token_ids, state):
         """Advance a batch by one token each: ``(logits (batch, vocab) float64, new_state)``.
@@ -122,8 +137,6 @@ class GPTStepper:
         Raises:
             ValueError: once the context window is full.
         """
-        import keras
-
         ids = np.asarray(token_ids, dtype="int32").reshape(-1, 1)
         if not self.use_cache:
             history = np.concatenate([np.asarray(state["history"], "int32"), ids], axis=1)
@@ -131,13 +144,19 @@ class GPTStepper:
             self._check_room(length)
             padded = np.zeros((len(ids), min(-(-length // _BUCKET) * _BUCKET, self.context_length)), "int32")
             padded[:, :length] = history
-            logits = keras.ops.convert_to_numpy(self._full(padded))[:, length - 1]
+            logits = np.asarray(self._full(padded))[:, length - 1]
             return logits.astype("float64"), {"history": history}
-        position = int(np.asarray(state["position"]).reshape(-1)[0])
+        position = int(state["position"][0])
         self._check_room(position + 1)
-        index = keras.ops.convert_to_tensor(position, dtype="int32")  # a tensor: one compilation
-        logits, caches = self._cached(ids, state["caches"], index)
-        logits = keras.ops.convert_to_numpy(logits)[:, 0].astype("float64")
+        if self.engine == "numpy":
+            logits, caches = self._numpy(ids, state["caches"], position)
+            return logits.astype("float64"), {
+                "caches": caches,
+                "position": np.full(len(ids), position + 1, "int32"),
+            }
+        # a 0-d array (not a Python int) is traced as a tensor: one compilation for every position
+        logits, caches = self._cached(ids, state["caches"], np.array(position, dtype="int32"))
+        logits = np.asarray(logits)[:, 0].astype("float64")
         return logits, {"caches": caches, "position": np.full(len(ids), position + 1, dtype="int32")}
 
     def step(self, token_ids, state):
@@ -251,13 +270,16 @@ def beam_search(
     return [(stepper.tokenizer.decode(tokens), float(score)) for tokens, score in results]
 
 
-def tokens_per_second(model, length: int, use_cache: bool = True, repeats: int = 1) -> float:
+def tokens_per_second(
+    model, length: int, use_cache: bool = True, repeats: int = 1, engine: str = "numpy"
+) -> float:
     """Greedy generation speed: ``length`` tokens from an empty prompt (a new speech), after one
     warm-up run that compiles the step; the best of ``repeats`` timed runs (what notebook 07d and
     ``benchmarks/gpt.py`` report)."""
     import time
 
-    stepper = GPTStepper(model.model if isinstance(model, GPTStepper) else model, use_cache=use_cache)
+    model = model.model if isinstance(model, GPTStepper) else model
+    stepper = GPTStepper(model, use_cache=use_cache, engine=engine)
     generate(stepper, "", length=length, temperature=1e-6)  # compiles every shape it will meet
     best = float("inf")
     for _ in range(repeats):

@@ -17,7 +17,7 @@ Example:
     ...                   intermediate_dim=32)
     >>> import numpy as np
     >>> tuple(model(np.ones((2, 5), "int32")).shape), model.count_params()
-    ((2, 5, 50), 5074)
+    ((2, 5, 50), 4162)
 """
 
 from __future__ import annotations
@@ -111,10 +111,10 @@ def gpt_parts(model: keras.Model):
 
 
 def init_caches(model: keras.Model, batch_size: int):
-    """All-zero key/value caches of every block: ``(batch, layers, 2, context, heads, head_dim)`` (the
+    """All-zero key/value caches, one per block: a tuple of ``(batch, 2, context, heads, head_dim)`` (the
     batch first, so a beam search can reorder them like any other state)."""
     embedding, blocks, _, _ = gpt_parts(model)
-    return ops.stack([block.init_cache(batch_size, embedding.max_len) for block in blocks], axis=1)
+    return tuple(block.init_cache(batch_size, embedding.max_len) for block in blocks)
 
 
 def cached_logits(model: keras.Model, token_ids, caches, index):
@@ -123,7 +123,8 @@ def cached_logits(model: keras.Model, token_ids, caches, index):
 
     Args:
         token_ids: the new tokens, ``(batch, n)`` int.
-        caches: from :func:`init_caches` or the previous call, ``(batch, layers, 2, context, heads, dim)``.
+        caches: from :func:`init_caches` or the previous call: one ``(batch, 2, context, heads, dim)``
+            per block.
         index: position of the first new token (scalar int; a tensor inside a compiled step).
 
     Returns:
@@ -134,9 +135,9 @@ def cached_logits(model: keras.Model, token_ids, caches, index):
     positions = ops.arange(ops.shape(token_ids)[1]) + ops.cast(index, "int32")
     x = embedding.token_embedding(token_ids) + ops.expand_dims(embedding.position_embedding(positions), 0)
     updated = []
-    for layer, block in enumerate(blocks):
+    for block, cache in zip(blocks, caches, strict=True):
         x, cache = block(
-            x, self_attention_cache=caches[:, layer], self_attention_cache_update_index=index, training=False
+            x, self_attention_cache=cache, self_attention_cache_update_index=index, training=False
         )
         updated.append(cache)
-    return head(final_norm(x)), ops.stack(updated, axis=1)
+    return head(final_norm(x)), tuple(updated)

@@ -28,7 +28,7 @@ SAMPLE_PROMPT = "señorías, el gobierno"
 @dataclasses.dataclass(frozen=True)
 class GPTSettings(RecipeSettings):
     """Everything that decides a GPT training run besides the seed (``ci``: 80k characters, a smaller
-    vocabulary, context and model, 20 seconds)."""
+    vocabulary, context and model, 30 seconds)."""
 
     CI: ClassVar[dict] = {
         "max_chars": 80_000,
@@ -36,9 +36,9 @@ class GPTSettings(RecipeSettings):
         "context_length": 64,
         "embed_dim": 64,
         "intermediate_dim": 128,
-        "steps_per_epoch": 10,
+        "steps_per_epoch": 5,
         "learning_rate": 3e-3,
-        "max_seconds": 20.0,
+        "max_seconds": 30.0,
     }
     source: str = "es"
     max_chars: int | None = 600_000
@@ -51,8 +51,8 @@ class GPTSettings(RecipeSettings):
     num_heads: int = 4
     intermediate_dim: int = 256
     dropout: float = 0.0
-    batch_size: int = 32
-    steps_per_epoch: int = 25
+    batch_size: int = 16
+    steps_per_epoch: int = 40
     epochs: int = 200
     learning_rate: float = 2e-3
     max_seconds: float | None = 120.0
