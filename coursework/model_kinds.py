@@ -11,7 +11,8 @@ How the kind is told, from the layers of the saved graph (nested models included
   :func:`~coursework.models.translator.build_seq2seq_translator` (``source_embedding``, ``encoder``,
   ``target_embedding``, ``decoder``, ``next_token``). Both tasks share that structure, so the model's
   name decides: a name with ``chatbot`` (what ``train chatbot`` saves) is a bot, any other a translator;
-- ``"language-model"``: a ``TokenVocabulary`` layer (``build_char_generator`` / ``build_word_lm``);
+- ``"language-model"``: a ``TokenVocabulary`` layer (``build_char_generator`` / ``build_word_lm``, and
+  ``build_gpt``, whose vocabulary level is ``"subword"``);
 - ``"intent-bot"``: the network named ``intent_classifier`` (``train intent-bot --save``);
 - ``"sentiment-classifier"``: a raw-text model (string input) ending in one sigmoid unit; another
   raw-text model is a ``"text-classifier"``;

@@ -151,6 +151,13 @@ BUILDS = [
         "sparse_categorical_crossentropy",
     ),
     (
+        "gpt",
+        _m("gpt", "build_gpt", vocab_size=20, context_length=8, embed_dim=8, num_heads=2, intermediate_dim=8),
+        _ids(4, 6, 20),
+        _ids(4, 6, 20),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    ),
+    (
         "addition_seq2seq",
         _m("seq2seq", "build_addition_seq2seq", digits=2, units=8, reverse_input=True),
         _one_hot(4, 5, 12),
@@ -177,6 +184,7 @@ COVERED = {
     "build_transformer_classifier",
     "build_char_generator",
     "build_word_lm",
+    "build_gpt",
     "build_addition_seq2seq",
     "build_seq2seq_translator",
 }

@@ -22,6 +22,7 @@ LAYER_TESTS = [
     "tests/test_layer_harness.py",
     "tests/test_attention_layers.py",
     "tests/test_transformer_layers.py",
+    "tests/test_transformer_decoder.py",
     "tests/test_seq2seq_attention.py",
     "coursework/layers",
 ]

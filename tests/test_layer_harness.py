@@ -156,6 +156,21 @@ CASES = [
         [(2, 5, 8), (2, 4, 5, 5)],
         call_kwargs={"return_attention_scores": True},
     ),
+    LayerCase(
+        "transformer_decoder_only",
+        L.TransformerDecoderBlock,
+        {"num_heads": 2, "intermediate_dim": 12},
+        SEQ,
+        (2, 5, 8),
+    ),
+    LayerCase(
+        "transformer_decoder_cross_pre_ln_scores",
+        L.TransformerDecoderBlock,
+        {"num_heads": 2, "intermediate_dim": 12, "normalize_first": True, "dropout": 0.1},
+        {"decoder_sequence": SEQ, "encoder_sequence": padded_sequences(2, 4, 8, (4, 2), seed=1)},
+        [(2, 5, 8), (2, 2, 5, 5), (2, 2, 5, 4)],
+        call_kwargs={"return_attention_scores": True},
+    ),
 ]
 
 

@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from coursework.generation.filters import check_top_k, check_top_p, filter_logits
+
 # step(token_ids (beams,), state) -> (probabilities (beams, vocab), new_state)
 StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
 # progress(tokens) is called after each generated position with the number of new positions (1).
@@ -93,6 +95,8 @@ def sample_next(
     temperature: float = DEFAULT_TEMPERATURE,
     rng: np.random.Generator | None = None,
     from_logits: bool = False,
+    top_k: int | None = None,
+    top_p: float | None = None,
 ) -> int:
     """Draw one token id from ``probs`` re-weighted by ``temperature`` (the seed's ``sample()``).
 
@@ -100,11 +104,16 @@ def sample_next(
     ``softmax(logits / T)`` with ``from_logits=True`` (``-inf`` logits are never drawn). Numerically
     safe: zero probabilities never reach ``log``, the maximum is subtracted before ``exp``.
     ``temperature`` below 1e-3 returns the argmax. One uniform number of ``rng`` per draw.
+    ``top_k`` / ``top_p`` keep only the most probable tokens of the tempered distribution before the
+    draw (:mod:`coursework.generation.filters`, equal to KerasHub's ``TopKSampler`` / ``TopPSampler``).
 
     Raises:
-        ValueError: if ``temperature <= 0`` or ``probs`` is empty, negative or has no mass.
+        ValueError: if ``temperature <= 0``, ``top_k < 1``, ``top_p`` outside (0, 1], or ``probs`` is
+            empty, negative or has no mass.
     """
     temperature = _check_temperature(temperature)
+    check_top_k(top_k)
+    top_p = check_top_p(top_p)
     if from_logits:
         logits = np.asarray(probs, dtype="float64").ravel()
         if logits.size == 0:
@@ -116,10 +125,16 @@ def sample_next(
         logits = np.full_like(p, -np.inf)
         positive = p > 0
         logits[positive] = np.log(p[positive])
-    return _draw(logits, temperature, rng if rng is not None else np.random.default_rng())
+    return _draw(logits, temperature, rng if rng is not None else np.random.default_rng(), top_k, top_p)
 
 
-def _draw(logits: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+def _draw(
+    logits: np.ndarray,
+    temperature: float,
+    rng: np.random.Generator,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> int:
     """The draw of :func:`sample_next` on a non-empty 1-D ``logits`` vector with a checked
     ``temperature`` (loops check once, then call this per token)."""
     top = logits.max()
@@ -127,7 +142,8 @@ def _draw(logits: np.ndarray, temperature: float, rng: np.random.Generator) -> i
         raise ValueError("logits must be a non-empty vector of numbers with a finite maximum.")
     if temperature < _GREEDY_BELOW:
         return int(np.argmax(logits))
-    cdf = np.cumsum(np.exp((logits - top) * (1.0 / temperature)))
+    scaled = filter_logits((logits - top) * (1.0 / temperature), top_k, top_p)
+    cdf = np.cumsum(np.exp(scaled))
     return min(int(cdf.searchsorted(rng.random() * cdf[-1], side="right")), cdf.size - 1)
 
 
@@ -141,6 +157,8 @@ def sample_steps(
     stop_token: int | None = None,
     from_logits: bool = False,
     progress: ProgressFn | None = None,
+    top_k: int | None = None,
+    top_p: float | None = None,
 ) -> list[int]:
     """Sample up to ``length`` tokens, one :func:`sample_next` per step (greedy below T = 1e-3).
 
@@ -152,21 +170,24 @@ def sample_steps(
         stop_token: stop after generating this token (it is kept in the output).
         from_logits: ``step`` returns logits instead of probabilities.
         progress: called with ``1`` after each generated token (e.g. a tqdm bar's ``update``).
+        top_k / top_p: sample only among the most probable tokens (see :func:`sample_next`).
 
     Returns:
         The generated token ids.
     """
     check_limits(length=length)
     temperature = _check_temperature(temperature)
+    check_top_k(top_k)
+    top_p = check_top_p(top_p)
     rng = rng if rng is not None else np.random.default_rng()
     token = np.array([last_token])
     out: list[int] = []
     for _ in range(length):
         scores, state = step(token, state)
         if from_logits:
-            token[0] = _draw(np.asarray(scores)[0], temperature, rng)
+            token[0] = _draw(np.asarray(scores)[0], temperature, rng, top_k, top_p)
         else:
-            token[0] = sample_next(np.asarray(scores)[0], temperature, rng)
+            token[0] = sample_next(np.asarray(scores)[0], temperature, rng, top_k=top_k, top_p=top_p)
         out.append(int(token[0]))
         if progress is not None:
             progress(1)

@@ -71,6 +71,8 @@ def generate(
     rng: np.random.Generator | None = None,
     stop_token=None,
     progress: ProgressFn | None = None,
+    top_k: int | None = None,
+    top_p: float | None = None,
 ) -> str:
     """Sample ``length`` tokens after ``prompt`` at ``temperature`` and return them (without the prompt).
 
@@ -84,6 +86,7 @@ def generate(
         seed / rng: a seed or a ``numpy.random.Generator`` for repeatable samples.
         stop_token: stop early after generating this token (e.g. ``"\\n"``, the end of a speech).
         progress: called with ``1`` after each token (quiet when ``None``).
+        top_k / top_p: sample only among the most probable tokens (:mod:`coursework.generation.filters`).
 
     Example:
         >>> generate(model, "el gobierno ", length=100, temperature=0.5, seed=1)  # doctest: +SKIP
@@ -114,6 +117,8 @@ def generate(
         stop_token=stop,
         from_logits=True,
         progress=progress,
+        top_k=top_k,
+        top_p=top_p,
     )
     return stepper.decode(out)
 

@@ -19,6 +19,7 @@ from coursework.layers.sequence import ReverseTime
 from coursework.layers.text_model import RawTextModel, to_text_array
 from coursework.layers.token_embedding import TokenEmbedding
 from coursework.layers.transformer import TransformerEncoderBlock
+from coursework.layers.transformer_decoder import TransformerDecoderBlock
 from coursework.layers.vocabulary import TokenVocabulary
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "TokenAndPositionEmbedding",
     "TokenEmbedding",
     "TokenVocabulary",
+    "TransformerDecoderBlock",
     "TransformerEncoderBlock",
     "masked_softmax",
     "scaled_dot_product_attention",

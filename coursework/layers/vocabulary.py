@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-LEVELS = ("char", "word")
+LEVELS = ("char", "word", "subword")
 
 
 @keras.saving.register_keras_serializable(package="coursework")
@@ -18,7 +18,8 @@ class TokenVocabulary(keras.layers.Layer):
 
     Args:
         vocabulary: the tokens, in id order (characters for ``level="char"``, words for ``"word"``).
-        level: ``"char"`` (tokens are joined with no separator) or ``"word"`` (joined with spaces).
+        level: ``"char"`` (tokens are joined with no separator), ``"word"`` (joined with spaces) or
+            ``"subword"`` (WordPiece tokens, see :mod:`coursework.text.subword`).
         output_mode: ``"one_hot"`` (float vectors of width ``len(vocabulary)``, the seed's input) or
             ``"int"`` (the ids unchanged, for a following ``Embedding``).
 
