@@ -151,6 +151,14 @@ BUILDS = [
         "sparse_categorical_crossentropy",
     ),
     (
+        "bilm",
+        _m("elmo", "build_bilm", vocabulary=["", "[UNK]", *(f"w{i}" for i in range(18))], embedding_dim=4,
+           units=8),
+        _ids(4, 6, 20),
+        {"next_word": _ids(4, 6, 20), "previous_word": _ids(4, 6, 20)},
+        "sparse_categorical_crossentropy",
+    ),
+    (
         "addition_seq2seq",
         _m("seq2seq", "build_addition_seq2seq", digits=2, units=8, reverse_input=True),
         _one_hot(4, 5, 12),
@@ -178,6 +186,7 @@ COVERED = {
     "build_char_generator",
     "build_word_lm",
     "build_addition_seq2seq",
+    "build_bilm",
     "build_seq2seq_translator",
 }
 
