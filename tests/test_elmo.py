@@ -31,7 +31,10 @@ def test_bilm_has_one_embedding_two_lstms_and_one_shared_softmax(bilm):
     lstm = 4 * (u * (e + u) + u)
     assert bilm.count_params() == v * e + 2 * lstm + (u * v + v)
     assert [type(layer).__name__ for layer in bilm.layers[1:]] == [
-        "TokenVocabulary", "Embedding", "Bidirectional", "Dense"
+        "TokenVocabulary",
+        "Embedding",
+        "Bidirectional",
+        "Dense",
     ]
     out = bilm(np.array([[2, 3, 4, 5]]))
     assert set(out) == {"next_word", "previous_word"}
@@ -109,7 +112,8 @@ def test_identical_vectors_score_chance_exactly():
     assert chance_accuracy(senses) == pytest.approx(5 / 11)
     assert nearest_sense_accuracy(np.ones((12, 3)), senses) == pytest.approx(5 / 11)
     words = ["w"] * 12 + ["v"] * 4
-    assert chance_accuracy(senses + ["c", "c", "c", "d"], words) == pytest.approx((12 * 5 / 11 + 3 * 2 / 3) / 16)
+    expected = (12 * 5 / 11 + 3 * 2 / 3) / 16  # "d" has no neighbour of its sense
+    assert chance_accuracy(senses + ["c", "c", "c", "d"], words) == pytest.approx(expected)
 
 
 def test_sense_set_is_balanced_and_each_sentence_has_its_word_once():

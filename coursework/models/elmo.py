@@ -179,7 +179,8 @@ def nearest_sense_accuracy(vectors, senses, groups=None) -> float:
         >>> v = [[1.0, 0.1], [0.9, 0.0], [0.0, 1.0], [0.1, 0.8]]
         >>> nearest_sense_accuracy(v, ["a", "a", "b", "b"])
         1.0
-        >>> nearest_sense_accuracy([[1.0, 0.0]] * 4, ["a", "a", "b", "b"]) == chance_accuracy(["a", "a", "b", "b"])
+        >>> senses = ["a", "a", "b", "b"]
+        >>> nearest_sense_accuracy([[1.0, 0.0]] * 4, senses) == chance_accuracy(senses)
         True
     """
     return float(_neighbour_scores(vectors, senses, groups).mean())

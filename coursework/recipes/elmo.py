@@ -173,8 +173,9 @@ def sense_scores(model, corpus: ElmoCorpus) -> dict[str, float]:
     examples = load_senses()
     senses = [e.sense for e in examples]
     words = [e.word for e in examples]
+    elmo = sense_vectors(model, corpus, examples=examples)
     return {
-        "sense_accuracy": nearest_sense_accuracy(sense_vectors(model, corpus, examples=examples), senses, words),
+        "sense_accuracy": nearest_sense_accuracy(elmo, senses, words),
         "embedding_sense_accuracy": nearest_sense_accuracy(
             sense_vectors(model, corpus, ("embedding",), examples), senses, words
         ),
