@@ -12,10 +12,9 @@ sense of its most similar other sentence (cosine, leave-one-out) of the same wor
 
 Example:
     >>> model = build_bilm(["", "[UNK]", "el", "banco", "de", "la", "plaza"], embedding_dim=4, units=3)
-    >>> sorted(model.output_shape)
-    ['next_word', 'previous_word']
-    >>> model.output_shape["next_word"]
-    (None, None, 7)
+    >>> outputs = model(np.array([[2, 3, 4]]))
+    >>> {name: tuple(value.shape) for name, value in outputs.items()}
+    {'next_word': (1, 3, 7), 'previous_word': (1, 3, 7)}
     >>> states = bilm_states(model, np.array([[2, 3, 4, 5, 6]]))
     >>> {name: tuple(value.shape) for name, value in states.items()}
     {'embedding': (1, 5, 4), 'forward': (1, 5, 3), 'backward': (1, 5, 3)}

@@ -9,8 +9,8 @@ word (cosine of the contextual vectors, forward ⊕ backward state) has the same
 
 Example:
     >>> from coursework.recipes.elmo import settings_for
-    >>> settings_for("ci").max_chars < settings_for("full").max_chars
-    True
+    >>> settings_for("ci").max_windows, settings_for("full").max_windows   # same vocabulary, fewer windows
+    (1500, None)
 """
 
 from __future__ import annotations
