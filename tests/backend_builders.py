@@ -152,8 +152,13 @@ BUILDS = [
     ),
     (
         "bilm",
-        _m("elmo", "build_bilm", vocabulary=["", "[UNK]", *(f"w{i}" for i in range(18))], embedding_dim=4,
-           units=8),
+        _m(
+            "elmo",
+            "build_bilm",
+            vocabulary=["", "[UNK]", *(f"w{i}" for i in range(18))],
+            embedding_dim=4,
+            units=8,
+        ),
         _ids(4, 6, 20),
         {"next_word": _ids(4, 6, 20), "previous_word": _ids(4, 6, 20)},
         "sparse_categorical_crossentropy",
