@@ -158,6 +158,19 @@ BUILDS = [
         keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     ),
     (
+        "bilm",
+        _m(
+            "elmo",
+            "build_bilm",
+            vocabulary=["", "[UNK]", *(f"w{i}" for i in range(18))],
+            embedding_dim=4,
+            units=8,
+        ),
+        _ids(4, 6, 20),
+        {"next_word": _ids(4, 6, 20), "previous_word": _ids(4, 6, 20)},
+        "sparse_categorical_crossentropy",
+    ),
+    (
         "addition_seq2seq",
         _m("seq2seq", "build_addition_seq2seq", digits=2, units=8, reverse_input=True),
         _one_hot(4, 5, 12),
@@ -186,6 +199,7 @@ COVERED = {
     "build_word_lm",
     "build_gpt",
     "build_addition_seq2seq",
+    "build_bilm",
     "build_seq2seq_translator",
 }
 
