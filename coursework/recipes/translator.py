@@ -132,11 +132,14 @@ def fit_number_translator(
     }
     translator = (translator_class or Seq2SeqTranslator)(model)
     keep = settings.validation_size
-    extra_callbacks, callbacks = callbacks, [
-        validation_exact_match_callback(
-            translator, splits.sources["validation"][:keep], splits.targets["validation"][:keep]
-        )
-    ]
+    extra_callbacks, callbacks = (
+        callbacks,
+        [
+            validation_exact_match_callback(
+                translator, splits.sources["validation"][:keep], splits.targets["validation"][:keep]
+            )
+        ],
+    )
     if settings.target_exact_match is not None:
         callbacks.append(StopAtTarget("val_exact_match", settings.target_exact_match))
     callbacks += list(extra_callbacks)
