@@ -11,6 +11,8 @@ How the kind is told, from the layers of the saved graph (nested models included
   :func:`~coursework.models.translator.build_seq2seq_translator` (``source_embedding``, ``encoder``,
   ``target_embedding``, ``decoder``, ``next_token``). Both tasks share that structure, so the model's
   name decides: a name with ``chatbot`` (what ``train chatbot`` saves) is a bot, any other a translator;
+  the layers of :func:`~coursework.models.transformer_translator.build_transformer_translator`
+  (``encoder_0`` / ``decoder_0`` blocks) are a translator too;
 - ``"language-model"``: a ``TokenVocabulary`` layer (``build_char_generator`` / ``build_word_lm``, and
   ``build_gpt``, whose vocabulary level is ``"subword"``);
 - ``"intent-bot"``: the network named ``intent_classifier`` (``train intent-bot --save``);
@@ -46,6 +48,10 @@ KINDS = {
 """Every kind :func:`kind_of_config` returns, with the words used in messages."""
 
 SEQ2SEQ_LAYERS = frozenset({"source_embedding", "encoder", "target_embedding", "decoder", "next_token"})
+# build_transformer_translator's layers (a translator too: `translate` decodes it).
+TRANSFORMER_SEQ2SEQ_LAYERS = frozenset(
+    {"source_embedding", "encoder_0", "target_embedding", "decoder_0", "next_token"}
+)
 
 
 def describe_kind(kind: str) -> str:
@@ -82,6 +88,8 @@ def kind_of_config(config: dict) -> str:
     model_name = _name(config)
     if SEQ2SEQ_LAYERS <= names:
         return "seq2seq-bot" if "chatbot" in model_name else "translator"
+    if TRANSFORMER_SEQ2SEQ_LAYERS <= names:
+        return "translator"
     if "TokenVocabulary" in classes:
         return "language-model"
     if model_name == "intent_classifier":

@@ -58,6 +58,14 @@ def _translator(attention, cell="gru"):
     )
 
 
+def _transformer_translator():
+    from coursework.models.transformer_translator import build_transformer_translator
+
+    source = ["", "[UNK]", "uno", "dos", "tres", "cien", "mil", "y", "veinte", "ocho"]
+    target = ["", "[UNK]", "[START]", "[END]", "one", "two", "three", "hundred"]
+    return build_transformer_translator(source, target, 6, 5, embed_dim=8, num_heads=2, intermediate_dim=8)
+
+
 def _m(module, name, **kwargs):
     return lambda: getattr(importlib.import_module(f"coursework.models.{module}"), name)(**kwargs)
 
@@ -187,6 +195,13 @@ BUILDS = [
         )
         for attention, cell in (("general", "lstm"), ("additive", "gru"))
     ],
+    (
+        "transformer_translator",
+        _transformer_translator,
+        [_ids(4, 6, 10), _ids(4, 5, 8)],
+        _ids(4, 5, 8),
+        "sparse_categorical_crossentropy",
+    ),
 ]
 COVERED = {
     "build_lstm_classifier",
@@ -201,6 +216,7 @@ COVERED = {
     "build_addition_seq2seq",
     "build_bilm",
     "build_seq2seq_translator",
+    "build_transformer_translator",
 }
 
 

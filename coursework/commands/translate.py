@@ -1,7 +1,8 @@
 """``coursework translate --model PATH TEXT…``: translate with a saved seq2seq translator.
 
-The model is a ``.keras`` file written by ``coursework train translator --save PATH`` (its
-vocabularies travel inside it). Unknown words are an error by default (``--unknown unk`` replaces
+The model is a ``.keras`` file written by ``coursework train translator --save PATH`` or
+``coursework train transformer-translator --save PATH`` (its vocabularies travel inside it).
+Unknown words are an error by default (``--unknown unk`` replaces
 them with ``[UNK]`` instead); inputs longer than the model's source length are an error.
 
 Example:
@@ -22,7 +23,10 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("translate", help="translate text with a saved seq2seq model")
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="text(s) to translate")
     parser.add_argument(
-        "--model", metavar="PATH", required=True, help="a .keras file saved by `train translator --save`"
+        "--model",
+        metavar="PATH",
+        required=True,
+        help="a .keras file saved by `train translator --save` or `train transformer-translator --save`",
     )
     parser.add_argument(
         "--beam",

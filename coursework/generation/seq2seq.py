@@ -46,15 +46,18 @@ class Seq2SeqTranslator:
         ['three hundred twenty-one']
     """
 
+    #: Layers the model must have (a subclass decoding another architecture names its own).
+    required_layers = frozenset({"source_embedding", "encoder", "target_embedding", "decoder", "next_token"})
+    kind = "a seq2seq translator"
+
     def __init__(self, model: keras.Model, on_unknown: str = "error", on_long: str = "error"):
         names = {layer.name for layer in model.layers}
-        needed = {"source_embedding", "encoder", "target_embedding", "decoder", "next_token"}
-        if not needed <= names:
+        if not self.required_layers <= names:
             from coursework.model_kinds import describe_kind, kind_of_model
 
             raise ValueError(
-                f"This is {describe_kind(kind_of_model(model))}, not a seq2seq translator "
-                f"(layers {sorted(needed - names)} missing)."
+                f"This is {describe_kind(kind_of_model(model))}, not {self.kind} "
+                f"(layers {sorted(self.required_layers - names)} missing)."
             )
         self.model = model
         self.on_unknown, self.on_long = on_unknown, on_long
@@ -67,6 +70,11 @@ class Seq2SeqTranslator:
         self.end_id = self.target_vocabulary.index(END)
         self.max_source_length = int(model.inputs[0].shape[1])
         self.max_target_length = int(model.inputs[1].shape[1])
+        self._read_architecture(model, names)
+        self._build_inference_models()
+
+    def _read_architecture(self, model, names):
+        """What decoding needs to know of the RNN model: attention score, cell and units."""
         self.attention = None
         if "attention" in names:
             layer = model.get_layer("attention")
@@ -74,7 +82,6 @@ class Seq2SeqTranslator:
         encoder = model.get_layer("encoder")
         self.cell = "lstm" if isinstance(encoder, keras.layers.LSTM) else "gru"
         self.units = int(encoder.units)
-        self._build_inference_models()
 
     def _build_inference_models(self):
         m = self.model
@@ -284,9 +291,13 @@ class Seq2SeqTranslator:
 
 def load_translator(path, on_unknown: str = "error", on_long: str = "error") -> Seq2SeqTranslator:
     """Load a ``.keras`` file saved from
-    :func:`~coursework.models.translator.build_seq2seq_translator` (vocabulary included)."""
-    import coursework.layers.seq2seq_attention  # noqa: F401  (register the custom layers)
-    import coursework.layers.token_embedding  # noqa: F401
+    :func:`~coursework.models.translator.build_seq2seq_translator` or
+    :func:`~coursework.models.transformer_translator.build_transformer_translator` (vocabulary
+    included) with the translator class that decodes it."""
+    from coursework.generation.transformer_translator import TransformerTranslator
     from coursework.persistence import load_model
 
-    return Seq2SeqTranslator(load_model(path), on_unknown=on_unknown, on_long=on_long)
+    model = load_model(path)
+    names = {layer.name for layer in model.layers}
+    cls = TransformerTranslator if TransformerTranslator.required_layers <= names else Seq2SeqTranslator
+    return cls(model, on_unknown=on_unknown, on_long=on_long)

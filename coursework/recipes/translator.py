@@ -93,8 +93,19 @@ def build_number_translator(splits, settings: TranslatorSettings):
     )
 
 
-def fit_number_translator(model, splits, settings: TranslatorSettings, *, verbose: int | str | None = None):
+def fit_number_translator(
+    model,
+    splits,
+    settings: TranslatorSettings,
+    *,
+    verbose: int | str | None = None,
+    translator_class=None,
+    callbacks=(),
+):
     """Compile and train ``model``, logging ``val_exact_match`` each epoch (and stopping at its target).
+
+    ``translator_class`` decodes the model (default :class:`~coursework.generation.seq2seq.Seq2SeqTranslator`;
+    the Transformer recipe passes its own); ``callbacks`` are added after the validation decoding.
 
     Returns:
         ``(translator, history)``: a :class:`~coursework.generation.seq2seq.Seq2SeqTranslator` sharing
@@ -119,15 +130,19 @@ def fit_number_translator(model, splits, settings: TranslatorSettings, *, verbos
         )
         for split in ("train", "validation")
     }
-    translator = Seq2SeqTranslator(model)
+    translator = (translator_class or Seq2SeqTranslator)(model)
     keep = settings.validation_size
-    callbacks = [
-        validation_exact_match_callback(
-            translator, splits.sources["validation"][:keep], splits.targets["validation"][:keep]
-        )
-    ]
+    extra_callbacks, callbacks = (
+        callbacks,
+        [
+            validation_exact_match_callback(
+                translator, splits.sources["validation"][:keep], splits.targets["validation"][:keep]
+            )
+        ],
+    )
     if settings.target_exact_match is not None:
         callbacks.append(StopAtTarget("val_exact_match", settings.target_exact_match))
+    callbacks += list(extra_callbacks)
     x, y = arrays["train"]
     history = model.fit(
         x,
