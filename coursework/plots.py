@@ -62,8 +62,14 @@ def plot_heatmap(
     ax=None,
     cmap: str = "viridis",
     annotate: bool = False,
+    vmin: float | None = None,
+    vmax: float | None = None,
 ):
-    """A labelled heat-map (attention weights: rows = queries / target, columns = keys / source)."""
+    """A labelled heat-map (attention weights: rows = queries / target, columns = keys / source).
+
+    ``vmin`` / ``vmax`` fix the colour scale (``0, 1`` for attention weights, so near-uniform weights
+    look flat instead of being stretched over the whole colour map); by default it spans the data.
+    """
     matrix = np.asarray(matrix)
     if matrix.shape != (len(y_labels), len(x_labels)):
         raise ValueError(
@@ -71,7 +77,7 @@ def plot_heatmap(
             f"({len(y_labels)} rows x {len(x_labels)} columns)."
         )
     ax = _axes(ax, figsize=(max(4, 0.45 * len(x_labels) + 2), max(3, 0.4 * len(y_labels) + 1.5)))
-    image = ax.imshow(matrix, cmap=cmap, aspect="auto")
+    image = ax.imshow(matrix, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     ax.set_xticks(range(len(x_labels)), x_labels, rotation=60, ha="right")
     ax.set_yticks(range(len(y_labels)), y_labels)
@@ -84,7 +90,7 @@ def plot_heatmap(
                 ha="center",
                 va="center",
                 fontsize=7,
-                color="white" if value < matrix.max() / 2 else "black",
+                color="white" if value < (matrix.max() if vmax is None else vmax) / 2 else "black",
             )
     ax.set_title(title)
     ax.set_xlabel(xlabel)

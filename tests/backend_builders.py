@@ -131,6 +131,20 @@ BUILDS = [
         "binary_crossentropy",
     ),
     (
+        "han_classifier",
+        _m(
+            "attention_classifiers",
+            "build_han_classifier",
+            vocab_size=10,
+            embedding_dim=4,
+            units=4,
+            pooling_units=4,
+        ),
+        IDS,
+        BINARY,
+        "binary_crossentropy",
+    ),
+    (
         "transformer_classifier",
         _m(
             "attention_classifiers",
@@ -209,6 +223,7 @@ COVERED = {
     "build_cnn_classifier",
     "build_glove_classifier",
     "build_self_attention_classifier",
+    "build_han_classifier",
     "build_transformer_classifier",
     "build_char_generator",
     "build_word_lm",

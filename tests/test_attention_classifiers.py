@@ -6,6 +6,7 @@ import pytest
 
 from coursework.models.attention_classifiers import (
     attention_maps,
+    build_han_classifier,
     build_self_attention_classifier,
     build_transformer_classifier,
     truncation_report,
@@ -27,6 +28,7 @@ def _toy(n=400, length=10, seed=0):
     [
         lambda: build_self_attention_classifier(30, 8, dense_units=8, variant="seed"),
         lambda: build_self_attention_classifier(30, 8, dense_units=8, variant="package"),
+        lambda: build_han_classifier(30, 8, units=8, pooling_units=8, dropout=0.0),
         lambda: build_transformer_classifier(
             30, 10, num_layers=1, num_heads=2, embed_dim=8, intermediate_dim=16
         ),
@@ -79,3 +81,19 @@ def test_transformer_on_raw_text_saves_and_loads(tmp_path):
     model.save(tmp_path / "t.keras")
     loaded = keras.saving.load_model(tmp_path / "t.keras")
     np.testing.assert_allclose(loaded.predict(queries, verbose=0), expected, atol=1e-6)
+
+
+def test_han_attention_peaks_on_the_keyword():
+    """Trained on the keyword task, HAN's α puts most weight on the one word that decides the label."""
+    from coursework.models.attention_analysis import attention_peakedness
+
+    keras.utils.set_random_seed(0)
+    model = build_han_classifier(30, 8, units=8, pooling_units=8, dropout=0.0)
+    x, y = _toy()
+    model.compile(keras.optimizers.Adam(1e-2), loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=8, batch_size=32, verbose=0)
+    positives = x[y == 1][:50]
+    alpha = attention_maps(model, positives)["attention_pooling"]
+    on_keyword = (alpha * (positives == 3)).sum(-1)
+    assert np.median(on_keyword) > 0.5  # uniform attention would give 1/7
+    assert attention_peakedness(alpha, positives != 0)["entropy_ratio"] < 0.8

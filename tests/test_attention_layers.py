@@ -143,6 +143,24 @@ def test_attention_pooling_is_han_formula_and_respects_mask():
         layer(h, padding_mask=np.ones((2, 4)))
 
 
+def test_attention_pooling_temperature_divides_the_scores():
+    layer = AttentionPooling(4)
+    h = _x(2, 5, 3)
+    layer(h)
+    sharp = AttentionPooling(4, temperature=0.25)
+    sharp(h)
+    sharp.set_weights(layer.get_weights())
+    w, b, u_w = (np.asarray(v) for v in layer.get_weights())
+    logits = (np.tanh(h @ w + b) @ u_w) / 0.25
+    expected = np.exp(logits - logits.max(-1, keepdims=True))
+    expected /= expected.sum(-1, keepdims=True)
+    _, alpha = sharp(h, return_attention_scores=True)
+    np.testing.assert_allclose(alpha, expected, atol=1e-5)
+    assert AttentionPooling.from_config(sharp.get_config()).temperature == 0.25
+    with pytest.raises(ValueError, match="temperature"):
+        AttentionPooling(4, temperature=0)
+
+
 def test_padding_mask_reaches_pooling_through_multi_head_attention():
     # Embedding(mask_zero) → MHSA → AttentionPooling: the pooling must ignore the padding, so extra
     # padding steps do not change the pooled vector (before the fix MHSA dropped the Keras mask).

@@ -50,7 +50,7 @@ CASES = [
     LayerCase(
         "attention_pooling_scores",
         L.AttentionPooling,
-        {"units": 6},
+        {"units": 6, "temperature": 0.5},
         SEQ,
         [(2, 8), (2, 5)],
         mask="drop",

@@ -4,6 +4,8 @@
   ``keras.layers.Attention`` → Dropout → GlobalAveragePooling → Dropout → Dense(100) → Dropout →
   Dense(sigmoid) — (``variant="seed"``), or the same idea on this package's layers (``variant=
   "package"``): Embedding → :class:`MultiHeadSelfAttention` → :class:`AttentionPooling` (HAN) → Dense;
+- :func:`build_han_classifier`: the slides' HAN word encoder — Embedding → BiLSTM (sequences) →
+  :class:`AttentionPooling` → Dropout → Dense(sigmoid): one learned weight α per word;
 - :func:`build_transformer_classifier`: token + position embedding → N
   :class:`TransformerEncoderBlock` → masked average pooling → Dropout → Dense(sigmoid);
 - :func:`attention_maps`: the attention weights of any of these models for given word ids (for the
@@ -94,6 +96,50 @@ def build_self_attention_classifier(
     x = keras.layers.Dropout(dropout)(x)
     out = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     return keras.Model(ids, out, name=name or f"self_attention_{variant}_classifier")
+
+
+def build_han_classifier(
+    vocab_size: int,
+    embedding_dim: int = 64,
+    units: int = 64,
+    pooling_units: int = 64,
+    dropout: float = 0.3,
+    temperature: float = 1.0,
+    name: str = "han_classifier",
+):
+    """HAN's word level (Yang et al., 2016): Embedding → BiLSTM → ``AttentionPooling`` → sigmoid.
+
+    Each word's BiLSTM state ``h_t`` gets a weight ``α_t`` (softmax over the real words); the review
+    is ``s = Σ α_t h_t``. Padding (id 0) is masked and gets ``α = 0``.
+
+    Args:
+        vocab_size: rows of the embedding (0 = padding).
+        embedding_dim: width of the word vectors.
+        units: LSTM units per direction (``h_t`` has ``2 * units`` features).
+        pooling_units: size of ``AttentionPooling``'s hidden projection ``u``.
+        dropout: rate of the Dropout layers (after the embedding and after the pooling).
+        temperature: ``AttentionPooling``'s softmax temperature (below 1: sharper, faster-learning α).
+
+    Example:
+        >>> build_han_classifier(50, 8, units=4, pooling_units=4).count_params()
+        865
+    """
+    import keras
+
+    from coursework.layers.attention import AttentionPooling
+
+    _check_positive(
+        vocab_size=vocab_size, embedding_dim=embedding_dim, units=units, pooling_units=pooling_units
+    )
+    _check_dropout(dropout)
+    ids = keras.Input(shape=(None,), dtype="int32", name="word_ids")
+    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding")(ids)
+    x = keras.layers.Dropout(dropout)(x)
+    h = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True), name="bilstm")(x)
+    x = AttentionPooling(pooling_units, temperature=temperature, name="attention_pooling")(h)
+    x = keras.layers.Dropout(dropout)(x)
+    out = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
+    return keras.Model(ids, out, name=name)
 
 
 def build_transformer_classifier(
@@ -199,16 +245,19 @@ def attention_maps(model, word_ids) -> dict[str, np.ndarray]:
             _, w = att([q, k], mask=[mask, mask], return_attention_scores=True)
             maps[att.name] = np.asarray(w) * np.asarray(mask)[:, :, None]
         elif isinstance(att, MultiHeadSelfAttention):
-            h, w = att(e, mask=mask, return_attention_scores=True)
+            _, w = att(e, mask=mask, return_attention_scores=True)
             maps[att.name] = np.asarray(w)
-            pool = layers.get("attention_pooling")
-            if isinstance(pool, AttentionPooling):
-                _, alpha = pool(h, padding_mask=mask, return_attention_scores=True)
-                maps[pool.name] = np.asarray(alpha)
+        pool = layers.get("attention_pooling")
+        if isinstance(pool, AttentionPooling):  # α of HAN pooling, over whatever comes before it
+            before = pool.input[0] if isinstance(pool.input, (list, tuple)) else pool.input  # [h, mask]
+            h = keras.Model(model.input, before)(ids, training=False)
+            _, alpha = pool(h, padding_mask=mask, return_attention_scores=True)
+            maps[pool.name] = np.asarray(alpha)
     if not maps:
         raise ValueError(
             f"Model {model.name!r} has no attention layer this function knows "
-            "(build it with build_self_attention_classifier or build_transformer_classifier)."
+            "(build it with build_self_attention_classifier, build_han_classifier or "
+            "build_transformer_classifier)."
         )
     return maps
 

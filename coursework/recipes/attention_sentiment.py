@@ -127,9 +127,11 @@ def build_word_model(kind: str, vocab_size: int, sequence_length: int):
     """The word-id body of each model of the 07b comparison, by name.
 
     ``kind``: ``"bilstm"``, ``"cnn"`` (class 5's builders), ``"self-attention"`` (seed deck 003),
-    ``"self-attention-package"`` (MHSA + AttentionPooling) or ``"transformer"``.
+    ``"self-attention-package"`` (MHSA + AttentionPooling), ``"han"`` (BiLSTM + AttentionPooling, the
+    slides' HAN word level) or ``"transformer"``.
     """
     from coursework.models.attention_classifiers import (
+        build_han_classifier,
         build_self_attention_classifier,
         build_transformer_classifier,
     )
@@ -140,6 +142,10 @@ def build_word_model(kind: str, vocab_size: int, sequence_length: int):
         "cnn": lambda: build_cnn_classifier(vocab_size, embedding_dim=64, filters=64),
         "self-attention": lambda: build_self_attention_classifier(vocab_size, 60, variant="seed"),
         "self-attention-package": lambda: build_self_attention_classifier(vocab_size, 64, variant="package"),
+        # temperature 0.1: with T = 1 the α stay uniform (entropy 0.99 of log n after training, 07b)
+        "han": lambda: build_han_classifier(
+            vocab_size, embedding_dim=64, units=64, pooling_units=64, temperature=0.1
+        ),
         "transformer": lambda: build_transformer_classifier(
             vocab_size,
             sequence_length,

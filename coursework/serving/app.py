@@ -3,10 +3,11 @@
 Routes:
 
 - ``GET /``: a self-contained HTML page (text box, button, label, probability; no external files);
-- ``POST /predict``: ``{"texts": [...]}`` → ``{"predictions": [{"label", "probability", "scores"}, ...]}``;
+- ``POST /predict``: ``{"texts": [...]}`` → ``{"predictions": [{"label", "probability", "scores"}, ...]}``
+  (``probability`` = P(``label``); ``scores["positive"]`` = P(fresh), what the page shows);
 - ``POST /v1/models/<name>:predict`` (also ``/v1/models/<name>/versions/<v>:predict``): TF Serving's
-  REST contract, ``{"instances": [...]}`` → ``{"predictions": [[p], ...]}`` (or the columnar
-  ``{"inputs": [...]}`` → ``{"outputs": [...]}``);
+  REST contract, ``{"instances": [...]}`` → ``{"predictions": [[p], ...]}`` with ``p`` = P(fresh) (or
+  the columnar ``{"inputs": [...]}`` → ``{"outputs": [...]}``);
 - ``GET /v1/models/<name>``: TF Serving's model status; ``GET /health``: liveness and model facts.
 
 Every error is a 4xx JSON object ``{"error": "<what is wrong and how to fix it>"}`` (the shape TF
@@ -198,7 +199,11 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
 
     @app.post("/predict", openapi_extra=_body(PredictRequest))
     async def predict(request: Request):
-        """``{"texts": [...]}`` → ``{"predictions": [{"label", "probability", "scores"}, ...]}``."""
+        """``{"texts": [...]}`` → ``{"predictions": [{"label", "probability", "scores"}, ...]}``.
+
+        ``probability`` is P(``label``), the winning label's probability; ``scores`` gives every label's,
+        so ``scores["positive"]`` is P(fresh) whatever the label.
+        """
         texts = validate(PredictRequest, await read_json(request)).texts
         try:
             predictions = await run_in_threadpool(predictor.predict, texts)
@@ -216,7 +221,7 @@ def create_app(predictor, name: str = "sentiment", body_timeout: float = BODY_TI
 
     @app.post("/v1/models/{model}:predict", openapi_extra=_body(TFServingRequest))
     async def tf_serving(model: Model, request: Request):
-        """TF Serving's REST predict: ``{"instances": [...]}`` → ``{"predictions": [[p], ...]}``."""
+        """TF Serving's REST predict: ``{"instances": [...]}`` → ``{"predictions": [[P(fresh)], ...]}``."""
         check_name(model)
         return await tf_serving_predict(request)
 

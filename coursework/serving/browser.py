@@ -2,7 +2,7 @@
 
 Playwright's own browser downloads are not used: it drives the system's ``/usr/bin/chromium``
 (Debian package ``chromium``). :func:`try_in_browser` opens the page, types a review, clicks
-«Predecir», reads the label and probability the page shows and can save a screenshot. It runs in a
+«Predecir», reads the prediction and P(fresh) the page shows and can save a screenshot. It runs in a
 worker thread, so it also works inside Jupyter (whose running event loop Playwright's sync API
 refuses). Only loopback URLs are accepted, and the page's requests are recorded so a test can check
 it loads nothing from other hosts.
@@ -10,7 +10,7 @@ it loads nothing from other hosts.
 Example:
     >>> result = try_in_browser("http://127.0.0.1:8000/", "A wonderful film", "page.png")  # doctest: +SKIP
     >>> result["label"], result["probability"]                                            # doctest: +SKIP
-    ('positive', '95.0 %')
+    ('positiva (fresh)', '95.0 %')
 """
 
 from __future__ import annotations
@@ -104,8 +104,9 @@ def try_in_browser(
         timeout: seconds to wait for the page and for the prediction.
 
     Returns:
-        ``{"label", "probability", "error", "title", "requests"}``: what the page shows (``error`` is
-        the page's error line, empty when all went well) and every URL the page requested.
+        ``{"label", "probability", "error", "title", "requests"}``: what the page shows (``label``: the
+        prediction in Spanish, ``probability``: P(fresh) as ``"93.0 %"``, ``error``: the page's error
+        line, empty when all went well) and every URL the page requested.
 
     Raises:
         RuntimeError: when Chromium or Playwright is missing (with the reason).

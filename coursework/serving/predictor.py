@@ -204,8 +204,9 @@ class Predictor:
     def predict(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         """One ``{"label", "probability", "scores"}`` per text.
 
-        ``probability`` is the probability of the returned ``label`` (the most likely one), and
-        ``scores`` holds every label's probability.
+        ``probability`` is the probability of the returned ``label`` (the most likely one), **not**
+        of the positive class; ``scores`` holds every label's probability. For the course's
+        sentiment models ``scores["positive"]`` is P(fresh), the model's sigmoid output.
 
         Example:
             >>> predictor.predict(["dull and far too long"])   # doctest: +SKIP
