@@ -17,7 +17,8 @@ bert`` then ``bert.load_minilm()`` works:
   :func:`most_frequent_piece`, :func:`masked_lm_accuracy` (held-out accuracy against the
   most-frequent-piece baseline), :func:`fill_mask`;
 - :mod:`~coursework.models.bert.next_sentence`: :func:`next_sentence_pairs`, :func:`pair_inputs`,
-  :func:`pair_dataset`, :func:`build_next_sentence_classifier` (is B the continuation of A?);
+  :func:`pair_dataset`, :func:`build_next_sentence_classifier` (is B the continuation of A?) and
+  :func:`shared_word_share`, the words A and B share (a rule to compare with);
 - :mod:`~coursework.models.bert.analysis`: :func:`contextual_vectors`, :func:`cosine_matrix`,
   :func:`sentence_embeddings`, :func:`extractive_summary`.
 
@@ -54,6 +55,7 @@ from coursework.models.bert.next_sentence import (
     next_sentence_pairs,
     pair_dataset,
     pair_inputs,
+    shared_word_share,
 )
 from coursework.models.bert.pretraining import (
     MASK_TOKEN_RATE,
@@ -100,6 +102,7 @@ __all__ = [
     "predict_tokens",
     "raw_text_bert_classifier",
     "sentence_embeddings",
+    "shared_word_share",
     "set_backbone_trainable",
     "spanish_tokenizer",
     "split_sentences",
