@@ -12,8 +12,13 @@ bert`` then ``bert.load_minilm()`` works:
   :func:`raw_text_bert_classifier`, the model on raw strings that saves and loads with
   ``keras.saving.load_model`` after ``import coursework.layers``;
 - :mod:`~coursework.models.bert.pretraining`: :func:`build_tiny_bert`, :func:`spanish_tokenizer`,
-  :func:`masked_lm_dataset` (15 % masking with ``keras_hub.layers.MaskedLMMaskGenerator``),
-  :func:`build_masked_lm`, :func:`fill_mask`;
+  :func:`masked_lm_dataset` (dynamic masking with ``keras_hub.layers.MaskedLMMaskGenerator``),
+  :func:`build_masked_lm` (loss averaged over the masked positions only), :func:`masked_lm_test_set`,
+  :func:`most_frequent_piece`, :func:`masked_lm_accuracy` (held-out accuracy against the
+  most-frequent-piece baseline), :func:`fill_mask`;
+- :mod:`~coursework.models.bert.next_sentence`: :func:`next_sentence_pairs`, :func:`pair_inputs`,
+  :func:`pair_dataset`, :func:`build_next_sentence_classifier` (is B the continuation of A?) and
+  :func:`shared_word_share`, the words A and B share (a rule to compare with);
 - :mod:`~coursework.models.bert.analysis`: :func:`contextual_vectors`, :func:`cosine_matrix`,
   :func:`sentence_embeddings`, :func:`extractive_summary`.
 
@@ -45,21 +50,36 @@ from coursework.models.bert.loading import (
     minilm_dir,
     tokenize,
 )
+from coursework.models.bert.next_sentence import (
+    build_next_sentence_classifier,
+    next_sentence_pairs,
+    pair_dataset,
+    pair_inputs,
+    shared_word_share,
+)
 from coursework.models.bert.pretraining import (
+    MASK_TOKEN_RATE,
+    RANDOM_TOKEN_RATE,
     build_masked_lm,
     build_tiny_bert,
     fill_mask,
+    masked_lm_accuracy,
     masked_lm_dataset,
+    masked_lm_test_set,
+    most_frequent_piece,
     spanish_tokenizer,
 )
 
 __all__ = [
     "BANK_SENTENCES",
+    "MASK_TOKEN_RATE",
     "MINILM_PACKAGE",
+    "RANDOM_TOKEN_RATE",
     "SPECIAL_TOKENS",
     "BertTextPreprocessor",
     "build_bert_classifier",
     "build_masked_lm",
+    "build_next_sentence_classifier",
     "build_tiny_bert",
     "contextual_vectors",
     "cosine_matrix",
@@ -69,13 +89,20 @@ __all__ = [
     "length_batches",
     "load_minilm",
     "make_preprocessor",
+    "masked_lm_accuracy",
     "masked_lm_dataset",
+    "masked_lm_test_set",
     "max_positions",
     "mean_pool",
+    "most_frequent_piece",
+    "next_sentence_pairs",
+    "pair_dataset",
+    "pair_inputs",
     "minilm_dir",
     "predict_tokens",
     "raw_text_bert_classifier",
     "sentence_embeddings",
+    "shared_word_share",
     "set_backbone_trainable",
     "spanish_tokenizer",
     "split_sentences",
