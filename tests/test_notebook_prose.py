@@ -27,7 +27,6 @@ PENDING = {
     "04a_generador_caracteres.ipynb": "'1,55 millones de caracteres' (corpus size) and 'generá 300 "
     "caracteres' (desafío) are not printed",
     "04b_proxima_palabra.ipynb": "'unas 250 mil palabras' (corpus size) is not printed",
-    "05a_sentimiento_lstm.ipynb": "'12.808 fragmentos' (dataset size) is not printed",
     "06a_suma_seq2seq.ipynb": "'lotes de 32' (the seed's batch size) is not printed",
     "06c_chatbot.ipynb": "'684 pares en español' and 'GloVe 6B de 50 dimensiones' are not printed",
     "07c_bert.ipynb": "'80 %' of BERT's masking recipe and 'las primeras 200 críticas' (semantic "
