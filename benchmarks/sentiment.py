@@ -70,6 +70,7 @@ def main(argv=None) -> int:
             task,
             VARIANTS[task].label,
             r["accuracy"],
+            r["balanced_accuracy"],
             r["f1"],
             int(r["params"]),
             int(r["trainable_params"]),
@@ -82,9 +83,13 @@ def main(argv=None) -> int:
     print()
     print(
         format_table(
-            ["task", "variant", "accuracy", "F1", "params", "trainable", "epochs", "s/epoch", "train s"], rows
+            ["task", "variant", "accuracy", "balanced", "F1", "params", "trainable", "epochs", "s/epoch"]
+            + ["train s"],
+            rows,
         )
     )
+    total = sum(r["wall_seconds"] for r in results.values())
+    print(f"all variants: {total:.0f} s of wall time (notebook 05a trains them all, plus the GRU desafío)")
     print(
         f"majority baseline (test): {data['test'].majority_baseline():.4f}; "
         f"GloVe load in a fresh process: {load_seconds:.1f} s; CPU cores: {os.cpu_count()}"
@@ -110,6 +115,7 @@ def main(argv=None) -> int:
                 "benchmark": "sentiment",
                 "seed": args.seed,
                 "glove_load_seconds": round(load_seconds, 2),
+                "all_variants_wall_seconds": round(total, 1),
                 "majority_baseline": round(data["test"].majority_baseline(), 4),
                 "results": {t: {k: round(v, 4) for k, v in r.items()} for t, r in results.items()},
                 "targets": targets,

@@ -128,3 +128,34 @@ def test_cli_train_save_and_fresh_process_reload(tmp_path, monkeypatch, capsys):
         timeout=300,
     )
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr[-2000:]
+
+
+def test_class_weight_reaches_fit_and_balances_the_loss():
+    # rotten_share is the weighted share of rotten snippets: n0 / n unweighted, 0.5 once balanced.
+    from coursework.models.classifiers import build_lstm_classifier
+
+    data = {"train": _split(120, 0), "validation": _split(30, 1), "test": _split(30, 2)}
+    labels = data["train"].labels
+    n0, n1 = np.bincount(labels, minlength=2)
+    vectorizer = make_sentiment_vectorizer(data["train"].texts, TINY)
+    settings = dataclasses.replace(TINY, epochs=1)
+    shares = {}
+    for name, weights in {"none": None, "ones": {0: 1.0, 1: 1.0}, "balanced": {0: 1 / n0, 1: 1 / n1}}.items():
+        model = build_lstm_classifier(vectorizer.vocabulary_size(), 8, units=4)
+        history = recipe.fit_sentiment_body(
+            model, data, vectorizer, settings, class_weight=weights, seed=0, verbose=0
+        )
+        assert len(history["seconds"]) == len(history["loss"]) == 1
+        shares[name] = history.get("rotten_share")
+    assert shares["none"] is None  # the probe is only there when class weights are given
+    np.testing.assert_allclose(shares["ones"], [n0 / (n0 + n1)], rtol=1e-5)
+    np.testing.assert_allclose(shares["balanced"], [0.5], rtol=1e-5)
+
+
+def test_balanced_accuracy_of_a_constant_model_is_one_half(monkeypatch):
+    from coursework.models import text_input
+
+    texts, labels = ["a", "b", "c", "d", "e"], [1, 1, 1, 0, 1]
+    monkeypatch.setattr(text_input, "predict_texts", lambda model, texts: np.ones(len(texts)))
+    metrics = recipe.evaluate_texts(None, texts, labels)
+    assert metrics["accuracy"] == 0.8 and metrics["balanced_accuracy"] == 0.5
