@@ -96,3 +96,16 @@ def test_count_carries():
     assert count_carries(15, 5) == 1
     assert count_carries(0, 0) == 0
     assert count_carries(95, 7) == 2
+
+
+def test_unseen_sums_are_new_distinct_and_correct():
+    from coursework.datasets.addition import unseen_sums
+
+    splits = make_addition_splits(n=2000, digits=2, seed=4)
+    queries, answers = unseen_sums(splits, 1000, seed=5)
+    used = {tuple(sorted(map(int, q.split("+")))) for qs in splits.queries.values() for q in qs}
+    drawn = [tuple(sorted(map(int, q.split("+")))) for q in queries]
+    assert len(set(drawn)) == 1000 and not set(drawn) & used
+    assert all(int(a) == sum(map(int, q.split("+"))) for q, a in zip(queries, answers, strict=True))
+    with pytest.raises(ValueError, match="unseen pairs"):
+        unseen_sums(splits, 10**6)

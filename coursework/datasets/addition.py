@@ -197,6 +197,37 @@ def make_addition_splits(
     return AdditionSplits(task=task, queries=queries, answers=answers)
 
 
+def unseen_sums(splits: AdditionSplits, n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """``n`` more distinct sums, none of them (in either order) in any split of ``splits``.
+
+    Drawn like :func:`make_addition_splits`, for an error analysis on more sums than the test split.
+    Returns ``(queries, answers)``.
+
+    Example:
+        >>> splits = make_addition_splits(n=1000, seed=1)
+        >>> queries, answers = unseen_sums(splits, 500, seed=2)
+        >>> len(queries), set(queries) & set(splits.queries["train"])
+        (500, set())
+    """
+    task = splits.task
+    seen = {
+        (min(a, b), max(a, b))
+        for queries in splits.queries.values()
+        for a, b in (map(int, q.split("+")) for q in queries)
+    }
+    if not 0 < n <= task.max_pairs() - len(seen):
+        raise ValueError(f"n must be between 1 and {task.max_pairs() - len(seen):,} unseen pairs, got {n}.")
+    rng = np.random.default_rng(seed)
+    pairs: list[tuple[int, int]] = []
+    while len(pairs) < n:
+        a, b = task.random_number(rng), task.random_number(rng)
+        key = (min(a, b), max(a, b))
+        if key not in seen:
+            seen.add(key)
+            pairs.append((a, b))
+    return [task.format_query(a, b) for a, b in pairs], [str(a + b) for a, b in pairs]
+
+
 def count_carries(a: int, b: int) -> int:
     """How many carries the written (column) addition of ``a + b`` needs.
 

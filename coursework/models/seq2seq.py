@@ -21,7 +21,10 @@ def build_addition_seq2seq(
     reverse_input: bool = False,
     name: str = "addition_seq2seq",
 ) -> keras.Model:
-    """LSTM encoder → RepeatVector → LSTM decoder → per-step softmax (not compiled).
+    """LSTM encoder → RepeatVector → LSTM decoder → TimeDistributed(Dense softmax) (not compiled).
+
+    The layers are the seed deck's, in its order, so a model written layer by layer the same way
+    takes this model's weights (``set_weights``) unchanged.
 
     Args:
         digits: largest operand length; inputs are ``2 * digits + 1`` steps, outputs ``digits + 1``.
@@ -43,5 +46,7 @@ def build_addition_seq2seq(
     x = keras.layers.LSTM(units, name="encoder")(x)
     x = keras.layers.RepeatVector(digits + 1, name="repeat")(x)
     x = keras.layers.LSTM(units, return_sequences=True, name="decoder")(x)
-    outputs = keras.layers.Dense(vocab_size, activation="softmax", name="char_probs")(x)
+    outputs = keras.layers.TimeDistributed(
+        keras.layers.Dense(vocab_size, activation="softmax"), name="char_probs"
+    )(x)
     return keras.Model(inputs, outputs, name=name)
