@@ -272,3 +272,27 @@ def test_encoding_equals_string_lookup_then_keras_hub_start_end_packer(add_start
     )
     with pytest.raises(ValueError, match="padding"):
         vocabulary_lookup(["[UNK]", "", "one"])
+
+
+def test_train_with_budget_runs_extra_callbacks_after_the_validation_exact_match():
+    from coursework.recipes.transformer_translator import train_with_budget
+    from coursework.recipes.translator import build_number_translator, make_splits, settings_for
+
+    settings = settings_for(
+        "ci", n=300, epochs=4, units=8, embedding_dim=8, validation_size=10, attention=None
+    )
+    splits = make_splits(settings, seed=0)
+    seen = []
+
+    class StopAfterFirstEpoch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(dict(logs))
+            self.model.stop_training = True
+
+    keras.utils.set_random_seed(0)
+    model = build_number_translator(splits, settings)
+    _, history = train_with_budget(
+        model, splits, settings, budget_seconds=600, callbacks=[StopAfterFirstEpoch()]
+    )
+    assert len(history.history["loss"]) == 1 and len(history.history["elapsed_seconds"]) == 1
+    assert 0.0 <= seen[0]["val_exact_match"] <= 1.0  # the extra callback sees the decoded metric

@@ -71,13 +71,14 @@ def build_transformer_number_translator(splits, settings: TransformerTranslatorS
     )
 
 
-def train_with_budget(model, splits, settings, *, budget_seconds=None, verbose=None):
+def train_with_budget(model, splits, settings, *, budget_seconds=None, verbose=None, callbacks=()):
     """Train a number translator (Transformer or RNN) with the ``translator`` recipe's loop, stopping
     after the first epoch that ends past ``budget_seconds`` (default: the settings' budget, if any).
 
     Returns:
         ``(translator, history)``; ``history.history["elapsed_seconds"]`` holds the wall time at the
-        end of each epoch (validation decoding included).
+        end of each epoch (validation decoding included). Extra ``callbacks`` (for example
+        ``keras.callbacks.EarlyStopping`` on ``val_exact_match``) run after the budget check.
     """
     from coursework.generation.transformer_translator import TransformerTranslator
     from coursework.recipes.translator import fit_number_translator
@@ -94,7 +95,7 @@ def train_with_budget(model, splits, settings, *, budget_seconds=None, verbose=N
         settings,
         verbose=verbose,
         translator_class=cls,
-        callbacks=[timer, StopAfterSeconds(budget_seconds)],
+        callbacks=[timer, StopAfterSeconds(budget_seconds), *callbacks],
     )
     elapsed, total = [], 0.0
     for seconds in timer.epoch_seconds:
