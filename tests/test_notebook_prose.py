@@ -26,7 +26,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PENDING = {
     "05a_sentimiento_lstm.ipynb": "'12.808 fragmentos' (dataset size) is not printed",
     "06a_suma_seq2seq.ipynb": "'lotes de 32' (the seed's batch size) is not printed",
-    "06c_chatbot.ipynb": "'684 pares en español' and 'GloVe 6B de 50 dimensiones' are not printed",
     "07c_bert.ipynb": "'80 %' of BERT's masking recipe and 'las primeras 200 críticas' (semantic "
     "search) are not printed",
 }
