@@ -117,3 +117,11 @@ def test_reply_perplexity_and_diversity(model):
     assert np.isfinite(list(scores.values())).all()
     d = reply_diversity(["i like it", "i like dogs", "no no", "ok"])
     assert d == {"replies": 4, "degenerate": 2, "distinct_1": 6 / 9, "distinct_2": 4 / 5}
+
+
+def test_sampled_bot_is_reproducible_with_a_seed(model):
+    bots = [Seq2SeqBot(model, beam_width=2, temperature=1.0, seed=3) for _ in range(2)]
+    replies = [[bot.reply(m) for m in MESSAGES * 3] for bot in bots]
+    assert replies[0] == replies[1]
+    deterministic = Seq2SeqBot(model, beam_width=2)
+    assert [deterministic.reply(m) for m in MESSAGES] == [deterministic.reply(m) for m in MESSAGES]

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import os
 
+import numpy as np
+
 from coursework.bots.base import Bot, check_message
 
 FALLBACK = "Perdón, no te entendí."
@@ -36,6 +38,9 @@ class Seq2SeqBot(Bot):
         repetition_penalty / min_length: decoding options of the beam search
             (:mod:`coursework.generation.processors`): a word already said scores lower; no reply
             shorter than ``min_length`` tokens.
+        temperature / seed: a stochastic beam search (candidates drawn in proportion to their
+            probability re-weighted by ``temperature``) with a generator seeded by ``seed``;
+            ``None``: the deterministic search.
     """
 
     name = "seq2seq"
@@ -48,6 +53,8 @@ class Seq2SeqBot(Bot):
         fallback: str = FALLBACK,
         repetition_penalty: float = 1.0,
         min_length: int = 0,
+        temperature: float | None = None,
+        seed: int | None = None,
     ):
         from coursework.generation.processors import check_min_length, check_repetition_penalty
         from coursework.generation.seq2seq import Seq2SeqTranslator
@@ -63,6 +70,8 @@ class Seq2SeqBot(Bot):
         self.decoding = {
             "repetition_penalty": check_repetition_penalty(repetition_penalty),
             "min_length": check_min_length(min_length),
+            "temperature": temperature,
+            "rng": None if temperature is None else np.random.default_rng(seed),
         }
 
     def respond_with_confidence(self, text: str) -> tuple[str, float]:

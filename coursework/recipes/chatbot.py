@@ -2,8 +2,10 @@
 
 Course limits (class 6): vocabulary ≤ 8000, messages and replies of about 10 words, 128 units,
 dropout 0.2, and an option to start from pre-trained (GloVe 50d) embeddings. The 684 Spanish pairs
-are repeated so that they weigh against the English ones. Replies stay generic: that is the lesson
-(the model learns the most likely answer shapes); the notebook shows a transcript.
+are repeated so that they weigh against the English ones. With this data and time the model learns
+the most likely first words of a reply, not an answer to the message: the notebook measures its
+replies (degenerate ones, distinct-n, perplexity against a unigram) and compares decoding options
+with a retrieval bot.
 
 Example:
     >>> from coursework.recipes.chatbot import settings_for
