@@ -68,10 +68,13 @@ def is_degenerate(reply) -> bool:
 
 
 def distinct_n(replies, n: int) -> float:
-    """Distinct-n (Li et al., 2016): distinct n-grams over all n-grams of all ``replies`` (0 if none).
+    """Distinct-n (Li et al., 2016): the number of distinct n-grams of all ``replies`` divided by the
+    number of words they hold (0 if none), so one-word replies, which hold no bigram, lower distinct-2.
 
     >>> distinct_n(["i like it", "i like dogs"], 1), distinct_n(["i like it", "i like dogs"], 2)
-    (0.6666666666666666, 0.75)
+    (0.6666666666666666, 0.5)
     """
-    grams = [tuple(t[i : i + n]) for t in map(_tokens, replies) for i in range(len(t) - n + 1)]
-    return len(set(grams)) / len(grams) if grams else 0.0
+    words = [_tokens(reply) for reply in replies]
+    grams = {tuple(t[i : i + n]) for t in words for i in range(len(t) - n + 1)}
+    total = sum(map(len, words))
+    return len(grams) / total if total else 0.0
