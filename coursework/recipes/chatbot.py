@@ -38,7 +38,7 @@ class ChatbotSettings(RecipeSettings):
     dropout: float = 0.2
     attention: str | None = "general"
     pretrained_embeddings: bool = False
-    epochs: int = 8
+    epochs: int = 20
     batch_size: int = 128
     learning_rate: float = 3e-3
     validation: float = 0.05
