@@ -80,3 +80,48 @@ def test_dialogue_pairs_respect_the_course_limits():
     assert any("¿" in m or "á" in m for m, _ in pairs["train"])  # Spanish pairs are in
     full = settings_for("full")
     assert full.vocabulary_size <= 8000 and full.units == 128 and full.dropout == 0.2
+
+
+def test_decoding_options_reach_the_search(model):
+    import numpy as np
+
+    from coursework.generation.search import beam_search_steps
+
+    bot = Seq2SeqBot(model, beam_width=2, repetition_penalty=2.0, min_length=3)
+    source = bot.translator.encode(["hola"])[0]
+    state = bot.translator._encoder_state(np.asarray(source, dtype="int32").reshape(1, -1))
+    step = lambda ids, s: bot.translator._step(ids, s)[:2]  # noqa: E731
+    expected = beam_search_steps(step, state, bot.translator.start_id, 2, bot.translator.max_target_length,
+                                 end_token=bot.translator.end_id, length_normalization=False,
+                                 repetition_penalty=2.0, min_length=3)
+    assert bot.translator.beam_ids(source, 2, repetition_penalty=2.0, min_length=3) == [
+        (ids[:-1] if ids[-1] == bot.translator.end_id else ids, score) for ids, score in expected
+    ]
+    for ids, _ in bot.translator.beam_ids(source, 2, min_length=3):
+        assert len(ids) >= 3
+    with pytest.raises(ValueError, match="repetition_penalty"):
+        Seq2SeqBot(model, repetition_penalty=0.5)
+
+
+def test_reply_perplexity_and_diversity(model):
+    import numpy as np
+
+    from coursework.recipes.chatbot import reply_diversity, reply_perplexity
+
+    pairs = list(zip(MESSAGES, REPLIES, strict=True))
+    scores = reply_perplexity(model, pairs, pairs)
+    vocab_size = len(model.get_layer("target_embedding").vocabulary)
+    # An untrained model is close to uniform: its perplexity is near the vocabulary size.
+    assert 0.5 * vocab_size < scores["perplexity"] < 2 * vocab_size
+    assert 1 < scores["unigram_perplexity"] < vocab_size  # frequencies seen in training help
+    assert np.isfinite(list(scores.values())).all()
+    d = reply_diversity(["i like it", "i like dogs", "no no", "ok"])
+    assert d == {"replies": 4, "degenerate": 2, "distinct_1": 6 / 9, "distinct_2": 4 / 9}
+
+
+def test_sampled_bot_is_reproducible_with_a_seed(model):
+    bots = [Seq2SeqBot(model, beam_width=2, temperature=1.0, seed=3) for _ in range(2)]
+    replies = [[bot.reply(m) for m in MESSAGES * 3] for bot in bots]
+    assert replies[0] == replies[1]
+    deterministic = Seq2SeqBot(model, beam_width=2)
+    assert [deterministic.reply(m) for m in MESSAGES] == [deterministic.reply(m) for m in MESSAGES]

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import os
 
+import numpy as np
+
 from coursework.bots.base import Bot, check_message
 
 FALLBACK = "Perdón, no te entendí."
@@ -33,11 +35,28 @@ class Seq2SeqBot(Bot):
         beam_width: 1 = greedy decoding.
         threshold: replies whose mean token probability is below it get the fallback (None: never).
         fallback: the reply used when the model has nothing (confident) to say.
+        repetition_penalty / min_length: decoding options of the beam search
+            (:mod:`coursework.generation.processors`): a word already said scores lower; no reply
+            shorter than ``min_length`` tokens.
+        temperature / seed: a stochastic beam search (candidates drawn in proportion to their
+            probability re-weighted by ``temperature``) with a generator seeded by ``seed``;
+            ``None``: the deterministic search.
     """
 
     name = "seq2seq"
 
-    def __init__(self, model, beam_width: int = 1, threshold: float | None = None, fallback: str = FALLBACK):
+    def __init__(
+        self,
+        model,
+        beam_width: int = 1,
+        threshold: float | None = None,
+        fallback: str = FALLBACK,
+        repetition_penalty: float = 1.0,
+        min_length: int = 0,
+        temperature: float | None = None,
+        seed: int | None = None,
+    ):
+        from coursework.generation.processors import check_min_length, check_repetition_penalty
         from coursework.generation.seq2seq import Seq2SeqTranslator
 
         if isinstance(model, Seq2SeqTranslator):
@@ -48,12 +67,20 @@ class Seq2SeqBot(Bot):
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ValueError(f"El umbral (threshold) tiene que estar entre 0 y 1, no {threshold!r}.")
         self.beam_width, self.threshold, self.fallback = beam_width, threshold, fallback
+        self.decoding = {
+            "repetition_penalty": check_repetition_penalty(repetition_penalty),
+            "min_length": check_min_length(min_length),
+            "temperature": temperature,
+            "rng": None if temperature is None else np.random.default_rng(seed),
+        }
 
     def respond_with_confidence(self, text: str) -> tuple[str, float]:
         """``(reply, mean token probability)``; the fallback has the confidence of the raw reply."""
         message = check_message(text)
         source = self.translator.encode([message])[0]
-        candidates = self.translator.beam_ids(source, beam_width=self.beam_width, length_normalization=True)
+        candidates = self.translator.beam_ids(
+            source, beam_width=self.beam_width, length_normalization=True, **self.decoding
+        )
         replies = [
             (self.translator._tokens_to_text(ids, drop_unknown=True), math.exp(log_prob / (len(ids) + 1)))
             for ids, log_prob in candidates

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from coursework.generation.filters import check_top_k, check_top_p, filter_logits
+from coursework.generation.processors import check_min_length, check_repetition_penalty, process_log_probs
 
 # step(token_ids (beams,), state) -> (probabilities (beams, vocab), new_state)
 StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
@@ -159,6 +160,8 @@ def sample_steps(
     progress: ProgressFn | None = None,
     top_k: int | None = None,
     top_p: float | None = None,
+    repetition_penalty: float = 1.0,
+    min_length: int = 0,
 ) -> list[int]:
     """Sample up to ``length`` tokens, one :func:`sample_next` per step (greedy below T = 1e-3).
 
@@ -171,11 +174,14 @@ def sample_steps(
         from_logits: ``step`` returns logits instead of probabilities.
         progress: called with ``1`` after each generated token (e.g. a tqdm bar's ``update``).
         top_k / top_p: sample only among the most probable tokens (see :func:`sample_next`).
+        repetition_penalty / min_length: adjust each step's log-probabilities before the draw
+            (:mod:`coursework.generation.processors`; ``min_length`` forbids ``stop_token``).
 
     Returns:
         The generated token ids.
     """
     check_limits(length=length)
+    processing = check_repetition_penalty(repetition_penalty) != 1.0 or check_min_length(min_length) > 0
     temperature = _check_temperature(temperature)
     check_top_k(top_k)
     top_p = check_top_p(top_p)
@@ -184,7 +190,13 @@ def sample_steps(
     out: list[int] = []
     for _ in range(length):
         scores, state = step(token, state)
-        if from_logits:
+        if processing:
+            scores = np.asarray(scores, dtype="float64")[0]
+            with np.errstate(divide="ignore"):
+                logp = scores - np.logaddexp.reduce(scores) if from_logits else np.log(scores)
+            logp = process_log_probs(logp[None], out, stop_token, repetition_penalty, min_length)[0]
+            token[0] = _draw(logp, temperature, rng, top_k, top_p)
+        elif from_logits:
             token[0] = _draw(np.asarray(scores)[0], temperature, rng, top_k, top_p)
         else:
             token[0] = sample_next(np.asarray(scores)[0], temperature, rng, top_k=top_k, top_p=top_p)
@@ -240,6 +252,8 @@ def beam_search_steps(
     sample: bool = False,
     temperature: float = 1.0,
     rng: np.random.Generator | None = None,
+    repetition_penalty: float = 1.0,
+    min_length: int = 0,
 ) -> list[tuple[list[int], float]]:
     """Beam search: keep the ``beam_width`` most probable continuations, all advanced in one batched
     ``step`` call per position.
@@ -263,12 +277,17 @@ def beam_search_steps(
         first_probs: the next-token distribution after the prompt, when already known.
         progress: called with ``1`` after each position (e.g. a tqdm bar's ``update``).
         sample / temperature / rng: draw the candidates instead of taking the most probable ones.
+        repetition_penalty / min_length: adjust each step's log-probabilities given each beam's
+            tokens so far (:mod:`coursework.generation.processors`; ``min_length`` forbids
+            ``end_token``); scores are then sums of the adjusted log-probabilities.
 
     Returns:
         Up to ``beam_width`` ``(token_ids, score)`` pairs, best first; ``score`` is the (normalised)
         log-probability.
     """
     check_limits(beam_width, max_length, length_name="max_length")
+    processing = check_repetition_penalty(repetition_penalty) != 1.0 or check_min_length(min_length) > 0
+    history = np.zeros((1, 0), dtype="int64")  # each running beam's tokens, kept only when processing
     if sample:
         temperature = _check_temperature(temperature)
         rng = rng if rng is not None else np.random.default_rng()
@@ -288,7 +307,12 @@ def beam_search_steps(
         if probs is None:
             probs, state = step(tokens, state)
         with np.errstate(divide="ignore"):
-            candidates = log_probs[:, None] + np.log(np.asarray(probs, dtype="float64"))
+            step_log_probs = np.log(np.asarray(probs, dtype="float64"))
+        if processing:
+            step_log_probs = process_log_probs(
+                step_log_probs, history, end_token, repetition_penalty, min_length
+            )
+        candidates = log_probs[:, None] + step_log_probs
         vocab = candidates.shape[1]
         flat = candidates.ravel()
         keep_rows, keep_tokens, keep_logp = [], [], []
@@ -315,6 +339,8 @@ def beam_search_steps(
         parents.append(np.array(keep_rows))
         chosen.append(np.array(keep_tokens))
         log_probs = np.array(keep_logp)
+        if processing:
+            history = np.concatenate([history[parents[-1]], chosen[-1][:, None]], axis=1)
         best_running = score(max(keep_logp), position + 1)
         if len(finished) == beam_width and best_running <= -finished[-1][0]:
             break  # exact for sums (they only fall as a beam grows); the usual bound when normalised

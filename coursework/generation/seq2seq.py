@@ -229,6 +229,10 @@ class Seq2SeqTranslator:
         beam_width: int = 3,
         max_length: int | None = None,
         length_normalization: bool = False,
+        repetition_penalty: float = 1.0,
+        min_length: int = 0,
+        temperature: float | None = None,
+        rng: np.random.Generator | None = None,
     ) -> list[tuple[list[int], float]]:
         """Beam search for one source (ids ``(max_source_length,)``): ``[(ids, score)]`` best first.
 
@@ -238,6 +242,9 @@ class Seq2SeqTranslator:
         hypotheses have ended and no running one can still beat them. With
         ``length_normalization=True`` the beams found are re-ranked by mean log-probability per
         token (``[END]`` included), which stops short outputs from winning (useful for chat replies).
+        ``repetition_penalty`` / ``min_length`` are passed to the search (see
+        :mod:`coursework.generation.processors`); with a ``temperature`` the search is stochastic
+        (``sample=True``: candidates drawn with ``rng``).
         """
         max_length = self._check_max_length(max_length)
         check_limits(beam_width, max_length, length_name="max_length")
@@ -255,6 +262,11 @@ class Seq2SeqTranslator:
             max_length,
             end_token=self.end_id,
             length_normalization=False,
+            repetition_penalty=repetition_penalty,
+            min_length=min_length,
+            sample=temperature is not None,
+            temperature=1.0 if temperature is None else temperature,
+            rng=rng,
         )
         cut = [(ids[:-1] if ids and ids[-1] == self.end_id else ids, score) for ids, score in results]
         if length_normalization:
