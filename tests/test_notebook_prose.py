@@ -23,8 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 #: notebook → the numbers of its prose that no output shows. Only ever shrinks.
-PENDING = {
-}
+PENDING = {}
 
 #: Constants a notebook may write without printing them (kept short on purpose).
 ALLOWED = [

@@ -91,9 +91,17 @@ def test_decoding_options_reach_the_search(model):
     source = bot.translator.encode(["hola"])[0]
     state = bot.translator._encoder_state(np.asarray(source, dtype="int32").reshape(1, -1))
     step = lambda ids, s: bot.translator._step(ids, s)[:2]  # noqa: E731
-    expected = beam_search_steps(step, state, bot.translator.start_id, 2, bot.translator.max_target_length,
-                                 end_token=bot.translator.end_id, length_normalization=False,
-                                 repetition_penalty=2.0, min_length=3)
+    expected = beam_search_steps(
+        step,
+        state,
+        bot.translator.start_id,
+        2,
+        bot.translator.max_target_length,
+        end_token=bot.translator.end_id,
+        length_normalization=False,
+        repetition_penalty=2.0,
+        min_length=3,
+    )
     assert bot.translator.beam_ids(source, 2, repetition_penalty=2.0, min_length=3) == [
         (ids[:-1] if ids[-1] == bot.translator.end_id else ids, score) for ids, score in expected
     ]
