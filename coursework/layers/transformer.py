@@ -167,20 +167,21 @@ class TransformerEncoderBlock(keras.layers.Layer):
         return mask
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "num_heads": self.num_heads,
-                "intermediate_dim": self.intermediate_dim,
-                "dropout": self.dropout,
-                "normalize_first": self.normalize_first,
-                "activation": keras.activations.serialize(self.activation),
-                "layer_norm_epsilon": self.layer_norm_epsilon,
-                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-            }
-        )
-        return config
+        return {**super().get_config(), **block_config(self)}
+
+
+def block_config(block) -> dict:
+    """The constructor arguments the encoder and decoder blocks share, serialised for ``get_config``."""
+    return {
+        "num_heads": block.num_heads,
+        "intermediate_dim": block.intermediate_dim,
+        "dropout": block.dropout,
+        "normalize_first": block.normalize_first,
+        "activation": keras.activations.serialize(block.activation),
+        "layer_norm_epsilon": block.layer_norm_epsilon,
+        "kernel_initializer": keras.initializers.serialize(block.kernel_initializer),
+        "bias_initializer": keras.initializers.serialize(block.bias_initializer),
+    }
 
 
 def copy_weights_from_keras_hub(block: TransformerEncoderBlock, reference) -> TransformerEncoderBlock:

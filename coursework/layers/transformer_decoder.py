@@ -31,6 +31,7 @@ from coursework.layers.attention import (
     _static_shape,
     scaled_dot_product_attention,
 )
+from coursework.layers.transformer import block_config
 
 
 def causal_mask(query_length, key_length, start=0):
@@ -352,20 +353,7 @@ class TransformerDecoderBlock(keras.layers.Layer):
         return mask
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "num_heads": self.num_heads,
-                "intermediate_dim": self.intermediate_dim,
-                "dropout": self.dropout,
-                "normalize_first": self.normalize_first,
-                "activation": keras.activations.serialize(self.activation),
-                "layer_norm_epsilon": self.layer_norm_epsilon,
-                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-            }
-        )
-        return config
+        return {**super().get_config(), **block_config(self)}
 
 
 def copy_decoder_weights_from_keras_hub(block: TransformerDecoderBlock, reference) -> TransformerDecoderBlock:
