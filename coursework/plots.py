@@ -27,6 +27,8 @@ def plot_history(
 ):
     """One panel per metric with its training and validation curves (``history``: Keras History or dict).
 
+    A metric named ``val_…`` is itself a validation curve and is labelled so.
+
     Returns the list of axes.
     """
     import matplotlib.pyplot as plt
@@ -40,7 +42,8 @@ def plot_history(
         axes = list(axes[0])
     for ax, metric in zip(axes, metrics, strict=False):
         epochs = np.arange(1, len(logs[metric]) + 1)
-        ax.plot(epochs, logs[metric], marker="o", ms=3, label="entrenamiento")
+        first = "validación" if metric.startswith("val_") else "entrenamiento"
+        ax.plot(epochs, logs[metric], marker="o", ms=3, label=first)
         if f"val_{metric}" in logs:
             ax.plot(epochs, logs[f"val_{metric}"], marker="o", ms=3, label="validación")
         ax.set_title(f"{title}: {metric}")

@@ -27,6 +27,10 @@ def test_plot_history_labels_everything():
     )
     assert [ax.get_xlabel() for ax in axes] == ["época", "época"]
     assert axes[0].get_title() and len(axes[0].get_lines()) == 2 and len(axes[1].get_lines()) == 1
+    legend = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert legend == ["entrenamiento", "validación"]
+    (val_only,) = plots.plot_history({"val_exact_match": [0.5, 0.9]}, ["val_exact_match"])
+    assert [t.get_text() for t in val_only.get_legend().get_texts()] == ["validación"]
     with pytest.raises(KeyError, match="not in history"):
         plots.plot_history({"loss": [1.0]}, ["accuracy"])
 
