@@ -154,6 +154,18 @@ class AdditionTask:
         return n * (n + 1) // 2
 
 
+def _draw_new_pairs(task, rng: np.random.Generator, n: int, seen: set) -> list[tuple[int, int]]:
+    """Draw ``n`` pairs whose unordered key is not in ``seen`` (which grows with them)."""
+    pairs: list[tuple[int, int]] = []
+    while len(pairs) < n:
+        a, b = task.random_number(rng), task.random_number(rng)
+        key = (min(a, b), max(a, b))
+        if key not in seen:
+            seen.add(key)
+            pairs.append((a, b))
+    return pairs
+
+
 def make_addition_splits(
     n: int = 50_000,
     digits: int = 3,
@@ -177,14 +189,7 @@ def make_addition_splits(
     if not (0 <= validation < 1 and 0 <= test < 1 and validation + test < 1):
         raise ValueError("validation and test must be fractions in [0, 1) that add up to less than 1.")
     rng = np.random.default_rng(seed)
-    seen: set[tuple[int, int]] = set()
-    pairs: list[tuple[int, int]] = []
-    while len(pairs) < n:
-        a, b = task.random_number(rng), task.random_number(rng)
-        key = (min(a, b), max(a, b))
-        if key not in seen:
-            seen.add(key)
-            pairs.append((a, b))
+    pairs = _draw_new_pairs(task, rng, n, seen=set())
     # Shuffle before splitting: short operands run out of new pairs early in the draw, so the first
     # pairs drawn hold most of the short sums; unshuffled, validation and test would differ in kind
     # from training.
@@ -217,14 +222,7 @@ def unseen_sums(splits: AdditionSplits, n: int, seed: int = 0) -> tuple[list[str
     }
     if not 0 < n <= task.max_pairs() - len(seen):
         raise ValueError(f"n must be between 1 and {task.max_pairs() - len(seen):,} unseen pairs, got {n}.")
-    rng = np.random.default_rng(seed)
-    pairs: list[tuple[int, int]] = []
-    while len(pairs) < n:
-        a, b = task.random_number(rng), task.random_number(rng)
-        key = (min(a, b), max(a, b))
-        if key not in seen:
-            seen.add(key)
-            pairs.append((a, b))
+    pairs = _draw_new_pairs(task, np.random.default_rng(seed), n, seen)
     return [task.format_query(a, b) for a, b in pairs], [str(a + b) for a, b in pairs]
 
 
