@@ -21,31 +21,8 @@ import keras
 from coursework.layers.attention import MultiHeadSelfAttention, _check_mask_shape, _static_shape
 
 
-@keras.saving.register_keras_serializable(package="coursework")
-class TransformerEncoderBlock(keras.layers.Layer):
-    """Self-attention + residual + LayerNorm, then feed-forward + residual + LayerNorm.
-
-    Args:
-        num_heads: attention heads; must divide the model dimension (the input's last axis).
-        intermediate_dim: hidden size of the feed-forward network.
-        dropout: dropout rate on attention weights and after each sub-layer.
-        normalize_first: ``False`` = post-LN (paper), ``True`` = pre-LN.
-        activation: feed-forward activation (default ``"relu"``).
-        layer_norm_epsilon: LayerNorm's epsilon (``1e-5``, as KerasHub).
-
-    Call args:
-        inputs: ``(batch, T, d_model)``; a Keras mask on it hides padded keys.
-        padding_mask: ``(batch, T)``, True / 1 for real tokens (overrides the Keras mask).
-        attention_mask: ``(batch, T, T)``.
-        return_attention_scores: also return the weights ``(batch, heads, T, T)``.
-
-    Example:
-        >>> import numpy as np
-        >>> block = TransformerEncoderBlock(2, 16, normalize_first=True)
-        >>> y, w = block(np.ones((1, 3, 8), "float32"), return_attention_scores=True)
-        >>> tuple(w.shape)
-        (1, 2, 3, 3)
-    """
+class TransformerBlock(keras.layers.Layer):
+    """What the encoder and decoder blocks share: their constructor arguments, checks and config."""
 
     def __init__(
         self,
@@ -75,6 +52,46 @@ class TransformerEncoderBlock(keras.layers.Layer):
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.supports_masking = True
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "num_heads": self.num_heads,
+            "intermediate_dim": self.intermediate_dim,
+            "dropout": self.dropout,
+            "normalize_first": self.normalize_first,
+            "activation": keras.activations.serialize(self.activation),
+            "layer_norm_epsilon": self.layer_norm_epsilon,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+        }
+
+
+@keras.saving.register_keras_serializable(package="coursework")
+class TransformerEncoderBlock(TransformerBlock):
+    """Self-attention + residual + LayerNorm, then feed-forward + residual + LayerNorm.
+
+    Args:
+        num_heads: attention heads; must divide the model dimension (the input's last axis).
+        intermediate_dim: hidden size of the feed-forward network.
+        dropout: dropout rate on attention weights and after each sub-layer.
+        normalize_first: ``False`` = post-LN (paper), ``True`` = pre-LN.
+        activation: feed-forward activation (default ``"relu"``).
+        layer_norm_epsilon: LayerNorm's epsilon (``1e-5``, as KerasHub).
+
+    Call args:
+        inputs: ``(batch, T, d_model)``; a Keras mask on it hides padded keys.
+        padding_mask: ``(batch, T)``, True / 1 for real tokens (overrides the Keras mask).
+        attention_mask: ``(batch, T, T)``.
+        return_attention_scores: also return the weights ``(batch, heads, T, T)``.
+
+    Example:
+        >>> import numpy as np
+        >>> block = TransformerEncoderBlock(2, 16, normalize_first=True)
+        >>> y, w = block(np.ones((1, 3, 8), "float32"), return_attention_scores=True)
+        >>> tuple(w.shape)
+        (1, 2, 3, 3)
+    """
 
     def build(self, inputs_shape):
         if len(inputs_shape) != 3:
@@ -165,23 +182,6 @@ class TransformerEncoderBlock(keras.layers.Layer):
 
     def compute_mask(self, inputs, mask=None, **kwargs):
         return mask
-
-    def get_config(self):
-        return {**super().get_config(), **block_config(self)}
-
-
-def block_config(block) -> dict:
-    """The constructor arguments the encoder and decoder blocks share, serialised for ``get_config``."""
-    return {
-        "num_heads": block.num_heads,
-        "intermediate_dim": block.intermediate_dim,
-        "dropout": block.dropout,
-        "normalize_first": block.normalize_first,
-        "activation": keras.activations.serialize(block.activation),
-        "layer_norm_epsilon": block.layer_norm_epsilon,
-        "kernel_initializer": keras.initializers.serialize(block.kernel_initializer),
-        "bias_initializer": keras.initializers.serialize(block.bias_initializer),
-    }
 
 
 def copy_weights_from_keras_hub(block: TransformerEncoderBlock, reference) -> TransformerEncoderBlock:

@@ -31,7 +31,7 @@ from coursework.layers.attention import (
     _static_shape,
     scaled_dot_product_attention,
 )
-from coursework.layers.transformer import block_config
+from coursework.layers.transformer import TransformerBlock
 
 
 def causal_mask(query_length, key_length, start=0):
@@ -75,7 +75,7 @@ def _key_padding(mask, batch_and_keys, name):
 
 
 @keras.saving.register_keras_serializable(package="coursework")
-class TransformerDecoderBlock(keras.layers.Layer):
+class TransformerDecoderBlock(TransformerBlock):
     """Causal self-attention, optional cross-attention, feed-forward; each with residual + LayerNorm.
 
     Called as ``block(decoder_sequence)`` it is a decoder-only (GPT) block; called as
@@ -119,34 +119,8 @@ class TransformerDecoderBlock(keras.layers.Layer):
         [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.33, 0.33, 0.33]]
     """
 
-    def __init__(
-        self,
-        num_heads,
-        intermediate_dim,
-        dropout=0.0,
-        normalize_first=False,
-        activation="relu",
-        layer_norm_epsilon=1e-5,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        if not isinstance(num_heads, int) or isinstance(num_heads, bool) or num_heads < 1:
-            raise ValueError(f"num_heads must be a positive integer, got {num_heads!r}.")
-        if not isinstance(intermediate_dim, int) or intermediate_dim < 1:
-            raise ValueError(f"intermediate_dim must be a positive integer, got {intermediate_dim!r}.")
-        if not 0.0 <= float(dropout) < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
-        self.num_heads = num_heads
-        self.intermediate_dim = intermediate_dim
-        self.dropout = float(dropout)
-        self.normalize_first = bool(normalize_first)
-        self.activation = keras.activations.get(activation)
-        self.layer_norm_epsilon = layer_norm_epsilon
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.supports_masking = True
+    def __init__(self, num_heads, intermediate_dim, **kwargs):
+        super().__init__(num_heads, intermediate_dim, **kwargs)
         self.cross_attention = None
 
     def _init(self):
@@ -351,9 +325,6 @@ class TransformerDecoderBlock(keras.layers.Layer):
 
     def compute_mask(self, decoder_sequence, mask=None, **kwargs):
         return mask
-
-    def get_config(self):
-        return {**super().get_config(), **block_config(self)}
 
 
 def copy_decoder_weights_from_keras_hub(block: TransformerDecoderBlock, reference) -> TransformerDecoderBlock:
